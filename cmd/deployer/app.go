@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/logx"
+)
+
+// stdio are the streams a command writes to: out for machine output, err for
+// people.
+type stdio struct {
+	out, err io.Writer
+	errTTY   bool
+}
+
+// app holds what every command needs; it is built once per run.
+type app struct {
+	io      stdio
+	environ []string
+	signals <-chan os.Signal
+	env     envConfig
+	log     zerolog.Logger
+	now     func() time.Time
+	host    string
+}
+
+// advisor is an error that knows what the user should do about it.
+type advisor interface{ Advice() string }
+
+const usageText = `usage: deployer <command> [flags]
+
+commands:
+  whoami    print the identity after role assumption
+  env       print the assumed credentials for eval or a dotenv file
+  exec      run a command with the assumed credentials
+  version   print the version
+
+run "deployer <command> -h" for the flags of a command.
+`
+
+// run is the whole program; it returns the process exit code and is the only
+// place where errors become exit codes.
+func run(ctx context.Context, args []string, environ []string, io stdio, signals <-chan os.Signal) int {
+	if len(args) == 0 {
+		fmt.Fprint(io.err, usageText)
+		return exitcode.BadInput
+	}
+	env, err := loadEnv()
+	if err != nil {
+		fmt.Fprintf(io.err, "deployer: %v\n", err)
+		return exitcode.BadInput
+	}
+	host, _ := os.Hostname()
+	a := &app{io: io, environ: environ, signals: signals, env: env, now: time.Now, host: host}
+	// Until the command's own log flags are parsed, log as the environment
+	// says, falling back to the console format.
+	var lf logFlags
+	format, level := lf.resolve(env)
+	if a.log, err = logx.New(io.err, format, level, io.errTTY); err != nil {
+		a.log, _ = logx.New(io.err, "console", "info", io.errTTY)
+	}
+
+	err = a.dispatch(ctx, args[0], args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return exitcode.OK
+	}
+	if err != nil {
+		a.report(err)
+	}
+	return exitcode.Of(err)
+}
+
+func (a *app) dispatch(ctx context.Context, cmd string, args []string) error {
+	switch cmd {
+	case "version", "--version", "-version", "-v":
+		fmt.Fprintf(a.io.out, "deployer %s\n", version)
+		return nil
+	case "whoami":
+		return a.whoami(ctx, args)
+	case "env":
+		return a.envCmd(ctx, args)
+	case "exec":
+		return a.exec(ctx, args)
+	case "help", "-h", "--help":
+		fmt.Fprint(a.io.out, usageText)
+		return nil
+	}
+	return exitcode.Usagef("unknown command %q (expected one of whoami, env, exec, version)", cmd)
+}
+
+// report prints err as one line, plus advice when the error carries some.
+// Child exits and interrupts were already explained where they happened.
+func (a *app) report(err error) {
+	var ce *exitcode.ChildExit
+	if errors.As(err, &ce) {
+		return
+	}
+	a.log.Error().Msg(err.Error())
+	var adv advisor
+	if errors.As(err, &adv) {
+		for _, line := range strings.Split(adv.Advice(), "\n") {
+			fmt.Fprintln(a.io.err, "  "+line)
+		}
+	}
+}
+
+// newFlags returns a flag set for a command, with the log flags added.
+func (a *app) newFlags(name string, lf *logFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("deployer "+name, flag.ContinueOnError)
+	fs.SetOutput(a.io.err)
+	lf.register(fs)
+	return fs
+}
+
+// parse parses args, turning flag errors into exit-2 errors, and sets up the
+// logger from the log flags.
+func (a *app) parse(fs *flag.FlagSet, lf *logFlags, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(a.io.err)
+			fs.Usage()
+			return err
+		}
+		return exitcode.Usagef("%s: %v", fs.Name(), err)
+	}
+	format, level := lf.resolve(a.env)
+	log, err := logx.New(a.io.err, format, level, a.io.errTTY)
+	if err != nil {
+		return exitcode.Usagef("--log-format/--log-level: %v", err)
+	}
+	a.log = log
+	return nil
+}
+
+// session loads the source credentials and assumes the target role, logging
+// who acts where before anything else happens.
+func (a *app) session(ctx context.Context, c assumeConfig) (*assume.Session, error) {
+	src, err := assume.LoadSource(ctx, c.Source)
+	if err != nil {
+		return nil, err
+	}
+	s, err := assume.Assume(ctx, src, c.Assume, nil, a.log)
+	if err != nil {
+		return nil, err
+	}
+	ev := a.log.Info().
+		Str("source", s.Source.ARN).
+		Str("target_account", s.Target.Account).
+		Str("region", s.Config.Region)
+	if s.RoleARN != "" {
+		ev = ev.Str("role", s.RoleARN).Str("session", c.Assume.SessionName)
+	}
+	ev.Msg("acting in target account")
+	return s, nil
+}
