@@ -35,6 +35,17 @@ type app struct {
 	host    string
 }
 
+// getenv reads a variable from the environment run was given.
+func (a *app) getenv(name string) string {
+	prefix := name + "="
+	for i := len(a.environ) - 1; i >= 0; i-- {
+		if strings.HasPrefix(a.environ[i], prefix) {
+			return a.environ[i][len(prefix):]
+		}
+	}
+	return ""
+}
+
 // advisor is an error that knows what the user should do about it.
 type advisor interface{ Advice() string }
 
@@ -44,6 +55,7 @@ commands:
   whoami    print the identity after role assumption
   env       print the assumed credentials for eval or a dotenv file
   exec      run a command with the assumed credentials
+  cfn       deploy (change sets) or delete a CloudFormation stack in the target account
   version   print the version
 
 run "deployer <command> -h" for the flags of a command.
@@ -92,11 +104,13 @@ func (a *app) dispatch(ctx context.Context, cmd string, args []string) error {
 		return a.envCmd(ctx, args)
 	case "exec":
 		return a.exec(ctx, args)
+	case "cfn":
+		return a.cfnCmd(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(a.io.out, usageText)
 		return nil
 	}
-	return exitcode.Usagef("unknown command %q (expected one of whoami, env, exec, version)", cmd)
+	return exitcode.Usagef("unknown command %q (expected one of whoami, env, exec, cfn, version)", cmd)
 }
 
 // report prints err as one line, plus advice when the error carries some.

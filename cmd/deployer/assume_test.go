@@ -178,7 +178,7 @@ func TestBadInputExitsTwoBeforeAnyCall(t *testing.T) {
 		{"duration junk", nil, []string{"whoami", "--duration", "soon"}, `--duration: "soon" is not a duration`},
 		{"env format", nil, []string{"env", "--format", "yaml"}, `--format: "yaml" is not known (expected shell, dotenv or json)`},
 		{"whoami output", nil, []string{"whoami", "--output", "xml"}, `--output: "xml" is not known`},
-		{"tag", nil, []string{"whoami", "--tag", "novalue"}, `--tag: "novalue" is not a tag (expected KEY=VALUE)`},
+		{"tag", nil, []string{"whoami", "--tag", "novalue"}, `--session-tag: "novalue" is not a tag (expected KEY=VALUE)`},
 		{"external id without role", nil, []string{"whoami", "--external-id", "abc123"}, `--external-id is set but no role is`},
 		{"unknown flag", nil, []string{"whoami", "--rol-arn", "x"}, `flag provided but not defined: -rol-arn`},
 		{"unknown command", nil, []string{"deploy"}, `unknown command "deploy"`},

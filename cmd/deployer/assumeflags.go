@@ -28,7 +28,9 @@ type assumeConfig struct {
 	Assume assume.Options
 }
 
-func (a *assumeFlags) register(fs *flag.FlagSet) {
+// register adds the flags. Session tags are --session-tag everywhere, and
+// also --tag on commands that have no stack tags of their own.
+func (a *assumeFlags) register(fs *flag.FlagSet, tagAlias bool) {
 	fs.Var(&a.roleARNs, "role-arn", "role to assume; repeat for a chain of hops (env DEPLOYER_ROLE_ARN, comma-separated, or TARGET_ROLE_ARN)")
 	fs.StringVar(&a.externalID, "external-id", "", "external id for the last hop (env DEPLOYER_EXTERNAL_ID)")
 	fs.StringVar(&a.sessionName, "session-name", "", "role session name (env DEPLOYER_SESSION_NAME or TARGET_ROLE_SESSION; default from CODEBUILD_BUILD_ID)")
@@ -36,7 +38,10 @@ func (a *assumeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&a.region, "region", "", "AWS region (env DEPLOYER_REGION, else the SDK's AWS_REGION or profile)")
 	fs.StringVar(&a.profile, "profile", "", "source profile for local runs (env DEPLOYER_PROFILE, else the SDK's AWS_PROFILE)")
 	fs.StringVar(&a.sourceIdentity, "source-identity", "", "sts source identity (env DEPLOYER_SOURCE_IDENTITY)")
-	fs.Var(&a.tags, "tag", "session tag K=V, repeatable (env DEPLOYER_TAGS, comma-separated)")
+	fs.Var(&a.tags, "session-tag", "session tag K=V, repeatable (env DEPLOYER_SESSION_TAGS, comma-separated)")
+	if tagAlias {
+		fs.Var(&a.tags, "tag", "same as --session-tag")
+	}
 }
 
 // resolve applies flag > DEPLOYER_* > legacy > default and validates every
@@ -93,9 +98,9 @@ func (a *assumeFlags) resolve(env envConfig, host string, now time.Time) (assume
 		c.Assume.SourceIdentity = sid
 	}
 
-	tagList, tagSrc := []string(a.tags), "--tag"
-	if len(tagList) == 0 && env.Tags != "" {
-		tagList, tagSrc = splitList(env.Tags), "DEPLOYER_TAGS"
+	tagList, tagSrc := []string(a.tags), "--session-tag"
+	if len(tagList) == 0 && env.SessionTags != "" {
+		tagList, tagSrc = splitList(env.SessionTags), "DEPLOYER_SESSION_TAGS"
 	}
 	tags, err := assume.ParseTags(tagList)
 	if err != nil {

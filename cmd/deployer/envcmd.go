@@ -23,7 +23,7 @@ func (a *app) parseEnv(args []string) (envOptions, error) {
 		format string
 	)
 	fs := a.newFlags("env", &lf)
-	af.register(fs)
+	af.register(fs, true)
 	fs.StringVar(&format, "format", "shell", "output format: shell (export lines for eval), dotenv, or json (credential_process shape)")
 	if err := a.parse(fs, &lf, args); err != nil {
 		return envOptions{}, err

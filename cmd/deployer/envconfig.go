@@ -22,13 +22,15 @@ type envConfig struct {
 	Region         string `envconfig:"DEPLOYER_REGION"`
 	Profile        string `envconfig:"DEPLOYER_PROFILE"`
 	SourceIdentity string `envconfig:"DEPLOYER_SOURCE_IDENTITY"`
-	Tags           string `envconfig:"DEPLOYER_TAGS"`
+	SessionTags    string `envconfig:"DEPLOYER_SESSION_TAGS"`
 	LogFormat      string `envconfig:"DEPLOYER_LOG_FORMAT"`
 	LogLevel       string `envconfig:"DEPLOYER_LOG_LEVEL"`
 	RefreshBefore  string `envconfig:"DEPLOYER_REFRESH_BEFORE"`
 
 	CodeBuildBuildID    string `envconfig:"CODEBUILD_BUILD_ID"`
 	PipelineExecutionID string `envconfig:"CODEPIPELINE_EXECUTION_ID"`
+
+	cfnEnv
 }
 
 // loadEnv reads the environment through envconfig.

@@ -22,7 +22,7 @@ func (a *app) parseExec(args []string) (execOptions, error) {
 		af assumeFlags
 	)
 	fs := a.newFlags("exec", &lf)
-	af.register(fs)
+	af.register(fs, true)
 	if err := a.parse(fs, &lf, args); err != nil {
 		return execOptions{}, err
 	}

@@ -21,7 +21,7 @@ func (a *app) parseWhoami(args []string) (whoamiOptions, error) {
 		out string
 	)
 	fs := a.newFlags("whoami", &lf)
-	af.register(fs)
+	af.register(fs, true)
 	fs.StringVar(&out, "output", "text", "output format: text or json")
 	if err := a.parse(fs, &lf, args); err != nil {
 		return whoamiOptions{}, err

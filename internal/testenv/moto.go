@@ -43,7 +43,8 @@ func RepoRoot() string {
 	}
 }
 
-// motoBinary is moto_server from the project's .venv, or MOTO_SERVER.
+// motoBinary is moto_server from the project's .venv, or MOTO_SERVER. The
+// server is started through moto_server.py with that venv's python.
 func motoBinary() string {
 	if p := os.Getenv("MOTO_SERVER"); p != "" {
 		return p
@@ -101,7 +102,8 @@ func startMoto() (*Moto, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd := exec.Command(filepath.Join(filepath.Dir(bin), "python"), filepath.Join(RepoRoot(), "internal", "testenv", "moto_server.py"),
+		"-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	logf, _ := os.CreateTemp("", "moto-*.log")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {

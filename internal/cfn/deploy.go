@@ -1,0 +1,371 @@
+package cfn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+)
+
+// DeployOptions is a validated "cfn deploy".
+type DeployOptions struct {
+	Stack            string
+	Template         Template
+	ExecRoleARN      string
+	Inputs           Inputs            // parameters (files, then --parameter), config tags, stack policy
+	Tags             map[string]string // --tag; wins over the configuration's tags
+	Capabilities     []string
+	NotificationARNs []string
+	Artifacts        Artifacts
+	ChangeSetName    string
+	ClientToken      string
+	Guards           Guards
+	DryRun           bool
+	KeepChangeSet    bool
+	FailOnEmpty      bool
+	DisableRollback  bool
+	TermProtection   bool
+	NoRecreate       bool
+	Outputs          OutputFiles
+	ChangesFile      string
+}
+
+// Result says how a deploy ended.
+type Result struct {
+	Status    string
+	NoChanges bool
+	Changes   []Change
+	Outputs   []types.Output
+}
+
+// ErrEmpty is returned with --fail-on-empty when there was nothing to change.
+var ErrEmpty = errors.New("no changes to deploy (--fail-on-empty)")
+
+// Deploy runs the whole change-set lifecycle for one stack. When another run
+// takes the stack between our look and our change set (two pipelines on one
+// stack), it waits for that run to settle and starts over.
+func (r *Runner) Deploy(ctx context.Context, o DeployOptions) (*Result, error) {
+	name, token := o.ChangeSetName, o.ClientToken
+	for attempt := 1; ; attempt++ {
+		res, err := r.deployOnce(ctx, o)
+		if !isBusy(err) || attempt == 5 || ctx.Err() != nil {
+			return res, err
+		}
+		r.Log.Info().Str("stack", o.Stack).Msg("another run took the stack first; waiting for it, then deploying again")
+		o.ChangeSetName = fmt.Sprintf("%s-%d", name, attempt+1)
+		o.ClientToken = fmt.Sprintf("%s-%d", token, attempt+1)
+	}
+}
+
+func (r *Runner) deployOnce(ctx context.Context, o DeployOptions) (*Result, error) {
+	stack, create, err := r.settle(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.Template.NeedsUpload() {
+		url, err := upload(ctx, r.S3, o.Artifacts, o.Stack, o.Template.Body, r.Region)
+		if err != nil {
+			return nil, err
+		}
+		r.Log.Info().Str("url", url).Int("bytes", len(o.Template.Body)).Msg("template uploaded to the artifact bucket")
+		o.Template.URL = url
+	}
+	summaryIn := &cloudformation.GetTemplateSummaryInput{}
+	o.Template.apply(&summaryIn.TemplateBody, &summaryIn.TemplateURL)
+	summary, err := r.CFN.GetTemplateSummary(ctx, summaryIn)
+	if err != nil {
+		return nil, fmt.Errorf("read template %s: %w", o.Template.Source, err)
+	}
+	if err := checkCapabilities(summary.Capabilities, aws.ToString(summary.CapabilitiesReason), o.Capabilities); err != nil {
+		return nil, err
+	}
+	var existing []types.Parameter
+	if stack != nil && !create {
+		existing = stack.Parameters
+	}
+	params, err := resolveParameters(summary.Parameters, o.Inputs.Values, existing, !create)
+	if err != nil {
+		return nil, err
+	}
+
+	csType := types.ChangeSetTypeUpdate
+	if create {
+		csType = types.ChangeSetTypeCreate
+	}
+	in := &cloudformation.CreateChangeSetInput{
+		StackName:           aws.String(o.Stack),
+		ChangeSetName:       aws.String(o.ChangeSetName),
+		ChangeSetType:       csType,
+		ClientToken:         aws.String(o.ClientToken),
+		Parameters:          params,
+		Tags:                mergeTags(o.Inputs.Tags, o.Tags),
+		NotificationARNs:    o.NotificationARNs,
+		IncludeNestedStacks: aws.Bool(true),
+		Description:         aws.String("deployer " + o.ChangeSetName),
+	}
+	if o.ExecRoleARN != "" {
+		in.RoleARN = aws.String(o.ExecRoleARN)
+	}
+	for _, c := range o.Capabilities {
+		in.Capabilities = append(in.Capabilities, types.Capability(c))
+	}
+	o.Template.apply(&in.TemplateBody, &in.TemplateURL)
+	r.Log.Info().Str("stack", o.Stack).Str("type", string(csType)).Str("change_set", o.ChangeSetName).Msg("creating change set")
+	csID, err := createChangeSet(ctx, r.CFN, in)
+	if errors.Is(err, errNoChanges) {
+		return r.noChanges(ctx, o, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	described, err := waitChangeSet(ctx, r.CFN, csID, r.backoff())
+	if errors.Is(err, errNoChanges) {
+		return r.noChanges(ctx, o, csID)
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			r.cleanupChangeSet(ctx, csID)
+		}
+		return nil, err
+	}
+	changes, err := changesOf(ctx, r.CFN, described, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	writeChanges(r.Err, o.Stack, changes)
+	if o.ChangesFile != "" {
+		if err := writeJSONFile(o.ChangesFile, changes); err != nil {
+			return nil, fmt.Errorf("--changes-file: %w", err)
+		}
+	}
+	res := &Result{Changes: changes}
+	if !create {
+		if err := o.Guards.check(changes); err != nil {
+			r.cleanupChangeSet(ctx, csID)
+			return res, exitcode.Guard(err)
+		}
+	}
+	if o.DryRun {
+		if o.KeepChangeSet {
+			r.Log.Info().Str("change_set", csID).Msg("dry run: change set kept for review")
+		} else {
+			r.cleanupChangeSet(ctx, csID)
+			r.Log.Info().Msg("dry run: change set deleted, nothing executed")
+		}
+		res.Status = "DRY_RUN"
+		return res, nil
+	}
+	return r.execute(ctx, o, stackID(stack, described), csID, res)
+}
+
+// execute runs the change set once and follows the stack to its end.
+func (r *Runner) execute(ctx context.Context, o DeployOptions, id, csID string, res *Result) (*Result, error) {
+	f := newFollower(r.CFN, id, r.printEvent)
+	if err := f.prime(ctx); err != nil {
+		return nil, err
+	}
+	// The token makes a retried ExecuteChangeSet (the SDK retries throttling
+	// and resets) a no-op instead of a second execution.
+	_, err := r.CFN.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
+		ChangeSetName:      aws.String(csID),
+		ClientRequestToken: aws.String(o.ClientToken),
+		DisableRollback:    aws.Bool(o.DisableRollback),
+	})
+	if err != nil {
+		r.cleanupChangeSet(ctx, csID)
+		return nil, fmt.Errorf("execute change set: %w", err)
+	}
+	r.Log.Info().Str("stack", o.Stack).Msg("change set executing")
+	final, err := r.follow(ctx, f, o.Stack)
+	if err != nil {
+		return nil, err
+	}
+	res.Status = string(final.StackStatus)
+	if failed(res.Status) {
+		return res, r.failure(o.Stack, res.Status, f)
+	}
+	res.Outputs = final.Outputs
+	if err := r.finish(ctx, o, final); err != nil {
+		return res, err
+	}
+	r.Log.Info().Str("stack", o.Stack).Str("status", res.Status).Msg("deploy complete")
+	return res, nil
+}
+
+// noChanges ends a run that had nothing to do: the empty change set is
+// deleted, outputs are still written (later stages need them).
+func (r *Runner) noChanges(ctx context.Context, o DeployOptions, csID string) (*Result, error) {
+	if csID != "" {
+		r.cleanupChangeSet(ctx, csID)
+	}
+	r.Log.Info().Str("stack", o.Stack).Msg("no changes: the stack already matches the template and parameters")
+	if o.FailOnEmpty {
+		return &Result{NoChanges: true}, ErrEmpty
+	}
+	st, err := r.describeStack(ctx, o.Stack)
+	if err != nil || st == nil {
+		return &Result{NoChanges: true}, err
+	}
+	res := &Result{NoChanges: true, Status: string(st.StackStatus), Outputs: st.Outputs}
+	return res, r.finish(ctx, o, st)
+}
+
+// finish applies what only a settled stack can take, then prints and writes
+// the outputs.
+func (r *Runner) finish(ctx context.Context, o DeployOptions, st *types.Stack) error {
+	if o.TermProtection && !aws.ToBool(st.EnableTerminationProtection) {
+		if _, err := r.CFN.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{
+			StackName: st.StackId, EnableTerminationProtection: aws.Bool(true),
+		}); err != nil {
+			return fmt.Errorf("enable termination protection: %w", err)
+		}
+	}
+	if o.Inputs.StackPolicy != "" {
+		if _, err := r.CFN.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{
+			StackName: st.StackId, StackPolicyBody: aws.String(o.Inputs.StackPolicy),
+		}); err != nil {
+			return fmt.Errorf("set stack policy: %w", err)
+		}
+	}
+	writeOutputs(r.Err, o.Stack, st.Outputs)
+	return writeOutputFiles(o.Outputs, st.Outputs)
+}
+
+// failure builds the exit-1 error with the root-cause block.
+func (r *Runner) failure(stack, status string, f *follower) error {
+	causes := f.rootCause(5)
+	var b strings.Builder
+	fmt.Fprintf(&b, "stack %s ended in %s", stack, status)
+	if len(causes) > 0 {
+		b.WriteString("; root cause:")
+	}
+	for _, e := range causes {
+		fmt.Fprintf(&b, "\n  %s (%s): %s: %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType),
+			e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+	}
+	return errors.New(b.String())
+}
+
+func (r *Runner) cleanupChangeSet(ctx context.Context, id string) {
+	if err := deleteChangeSet(context.WithoutCancel(ctx), r.CFN, id); err != nil {
+		r.Log.Warn().Err(err).Str("change_set", id).Msg("could not delete change set")
+	}
+}
+
+// settle looks at the stack before anything is made: waits out operations
+// in progress, removes a failed first create, and refuses a stack that needs
+// a human. It returns the stack (nil if absent) and whether to CREATE.
+func (r *Runner) settle(ctx context.Context, o DeployOptions) (*types.Stack, bool, error) {
+	for {
+		st, err := r.describeStack(ctx, o.Stack)
+		if err != nil {
+			return nil, false, err
+		}
+		status := ""
+		if st != nil {
+			status = string(st.StackStatus)
+		}
+		switch decideStart(status) {
+		case startCreate:
+			return nil, true, nil
+		case startUpdate:
+			return st, false, nil
+		case startReuseReview:
+			r.Log.Info().Str("stack", o.Stack).Msg("stack is REVIEW_IN_PROGRESS with nothing executed: creating it with a new change set")
+			return st, true, nil
+		case startStuck:
+			return nil, false, stuckError(o, status)
+		case startWait:
+			r.Log.Info().Str("stack", o.Stack).Str("status", status).Msg("another operation is running on the stack; waiting for it to settle")
+			f := newFollower(r.CFN, aws.ToString(st.StackId), r.printEvent)
+			if err := f.prime(ctx); err != nil {
+				return nil, false, err
+			}
+			if _, err := r.follow(ctx, f, o.Stack); err != nil {
+				return nil, false, err
+			}
+		case startRecreate:
+			if o.NoRecreate {
+				return nil, false, fmt.Errorf("stack %s is %s from a failed first create, and --no-recreate forbids deleting it", o.Stack, status)
+			}
+			r.Log.Warn().Str("stack", o.Stack).Str("status", status).Msg("stack is left over from a failed first create; deleting it to create it again")
+			if err := r.deleteAndWait(ctx, st, o.ExecRoleARN, nil); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+}
+
+func stuckError(o DeployOptions, status string) error {
+	switch status {
+	case "UPDATE_ROLLBACK_FAILED":
+		role := ""
+		if o.ExecRoleARN != "" {
+			role = " --role-arn " + o.ExecRoleARN
+		}
+		return fmt.Errorf("stack %s is UPDATE_ROLLBACK_FAILED and cannot be updated; fix the cause, then run: aws cloudformation continue-update-rollback --stack-name %s%s (add --resources-to-skip LOGICAL_ID for resources that cannot roll back)", o.Stack, o.Stack, role)
+	case "DELETE_FAILED":
+		return fmt.Errorf("stack %s is DELETE_FAILED and cannot be updated; finish the delete with: deployer cfn delete --stack %s --retain LOGICAL_ID", o.Stack, o.Stack)
+	}
+	return fmt.Errorf("stack %s is %s and cannot be deployed until a person repairs it", o.Stack, status)
+}
+
+func (t Template) apply(body, url **string) {
+	if t.URL != "" {
+		*url = aws.String(t.URL)
+		return
+	}
+	*body = aws.String(string(t.Body))
+}
+
+func stackID(st *types.Stack, cs *cloudformation.DescribeChangeSetOutput) string {
+	if cs != nil && cs.StackId != nil {
+		return aws.ToString(cs.StackId)
+	}
+	return aws.ToString(st.StackId)
+}
+
+func mergeTags(config, flags map[string]string) []types.Tag {
+	all := map[string]string{}
+	for k, v := range config {
+		all[k] = v
+	}
+	for k, v := range flags {
+		all[k] = v
+	}
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	tags := make([]types.Tag, 0, len(keys))
+	for _, k := range keys {
+		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(all[k])})
+	}
+	return tags
+}
+
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// isBusy reports the error CloudFormation gives when another operation holds
+// the stack: "... is in UPDATE_IN_PROGRESS state and can not be updated".
+func isBusy(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && strings.Contains(apiErr.ErrorMessage(), "_IN_PROGRESS state")
+}

@@ -1,0 +1,39 @@
+package cfn
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Guards says which destructive changes an update may make. Creates are not
+// guarded: nothing exists yet that a replacement or removal could destroy.
+type Guards struct {
+	AllowReplacement bool
+	AllowDelete      bool
+}
+
+// check returns an error naming every change the guards refuse. Conditional
+// replacements count as replacements: CloudFormation decides at execution
+// time, and "maybe destroys the database" deserves a flag too.
+func (g Guards) check(changes []Change) error {
+	var replaced, removed []string
+	for _, c := range changes {
+		switch {
+		case c.Action == "Remove" && !g.AllowDelete:
+			removed = append(removed, fmt.Sprintf("%s (%s)", c.LogicalID, c.Type))
+		case c.Action == "Modify" && (c.Replacement == "True" || c.Replacement == "Conditional") && !g.AllowReplacement:
+			replaced = append(replaced, fmt.Sprintf("%s (%s, replacement %s)", c.LogicalID, c.Type, c.Replacement))
+		}
+	}
+	var parts []string
+	if len(replaced) > 0 {
+		parts = append(parts, "replaces "+strings.Join(replaced, ", ")+" (pass --allow-replacement to accept)")
+	}
+	if len(removed) > 0 {
+		parts = append(parts, "removes "+strings.Join(removed, ", ")+" (pass --allow-delete to accept)")
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return fmt.Errorf("refused: the change set %s", strings.Join(parts, "; and "))
+}

@@ -1,0 +1,157 @@
+package cfn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+)
+
+// Runner holds what deploy and delete share: the clients of the target
+// account, the logger, and how to wait.
+type Runner struct {
+	CFN    API
+	S3     Uploader
+	Log    zerolog.Logger
+	Err    io.Writer // tables for people (stderr)
+	Region string
+	// Backoff returns a fresh poll schedule; nil means DefaultBackoff.
+	Backoff func() *Backoff
+	// Heartbeat is the longest silence while waiting; default 60 s, so CI
+	// systems that kill silent jobs do not.
+	Heartbeat time.Duration
+	// CancelOnInterrupt calls CancelUpdateStack when a signal stops the wait
+	// of an update.
+	CancelOnInterrupt bool
+}
+
+func (r *Runner) backoff() *Backoff {
+	if r.Backoff != nil {
+		return r.Backoff()
+	}
+	return DefaultBackoff()
+}
+
+// describeStack returns the stack, or nil when it does not exist.
+func (r *Runner) describeStack(ctx context.Context, name string) (*types.Stack, error) {
+	out, err := r.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	if err != nil {
+		var apiErr smithy.APIError
+		if errors.As(err, &apiErr) && strings.Contains(apiErr.ErrorMessage(), "does not exist") {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("describe stack %s: %w", name, err)
+	}
+	if len(out.Stacks) == 0 {
+		return nil, nil
+	}
+	return &out.Stacks[0], nil
+}
+
+// follow prints the operation's events until the stack reaches a final
+// status, and returns the stack as DescribeStacks then reports it. One
+// DescribeStackEvents call per tick; DescribeStacks only when the events say
+// the stack is done, and at each heartbeat.
+func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.Stack, error) {
+	b := r.backoff()
+	heartbeat := r.Heartbeat
+	if heartbeat == 0 {
+		heartbeat = time.Minute
+	}
+	start, lastSaid := time.Now(), time.Now()
+	status := ""
+	for {
+		n, err := f.poll(ctx)
+		if err != nil {
+			return nil, r.stopped(ctx, f.root, name, status, err)
+		}
+		if n > 0 {
+			lastSaid = time.Now()
+		}
+		check := terminal(f.rootStatus) || time.Since(lastSaid) >= heartbeat
+		if check {
+			st, err := r.describeStack(ctx, f.root)
+			if err != nil {
+				return nil, r.stopped(ctx, f.root, name, status, err)
+			}
+			if st == nil {
+				return nil, fmt.Errorf("stack %s disappeared while waiting", name)
+			}
+			status = string(st.StackStatus)
+			if terminal(status) {
+				// Events that arrived with the final status are printed too.
+				if _, err := f.poll(ctx); err != nil && ctx.Err() != nil {
+					return nil, r.stopped(ctx, f.root, name, status, err)
+				}
+				return st, nil
+			}
+			if time.Since(lastSaid) >= heartbeat {
+				r.Log.Info().Str("stack", name).Str("status", status).
+					Str("elapsed", time.Since(start).Round(time.Second).String()).Msg("still waiting")
+				lastSaid = time.Now()
+			}
+		}
+		if err := sleep(ctx, b.Next(n > 0)); err != nil {
+			return nil, r.stopped(ctx, f.root, name, status, err)
+		}
+	}
+}
+
+// stopped explains why waiting ended early: our timeout (exit 4), a signal
+// (128+n, with CancelUpdateStack when asked), or an API error.
+func (r *Runner) stopped(ctx context.Context, stackID, name, status string, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	// A fresh context: the one we were given is done, and these calls are
+	// how the user learns where the stack stands.
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if st, derr := r.describeStack(bg, stackID); derr == nil && st != nil {
+		status = string(st.StackStatus)
+	}
+	cause := context.Cause(ctx)
+	var in *exitcode.Interrupted
+	if errors.As(cause, &in) {
+		if r.CancelOnInterrupt && status == string(types.StackStatusUpdateInProgress) {
+			if _, cerr := r.CFN.CancelUpdateStack(bg, &cloudformation.CancelUpdateStackInput{StackName: aws.String(name)}); cerr != nil {
+				r.Log.Warn().Err(cerr).Msg("cancel update failed")
+			} else {
+				r.Log.Warn().Str("stack", name).Msg("asked CloudFormation to cancel the update; it will roll back")
+			}
+		}
+		r.Log.Warn().Str("stack", name).Str("status", status).
+			Msg("stopped following; the operation goes on in CloudFormation. Run the same command again to follow it to the end")
+		return cause
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(cause, context.DeadlineExceeded) {
+		return exitcode.Timeout(fmt.Errorf("gave up waiting: stack %s is still %s; it goes on in CloudFormation, run the same command again to follow it", name, orUnknown(status)))
+	}
+	return cause
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "in progress"
+	}
+	return s
+}
+
+// printEvent is the follower's printer: one log line per event.
+func (r *Runner) printEvent(e types.StackEvent) {
+	ev := r.Log.Info()
+	if strings.HasSuffix(string(e.ResourceStatus), "_FAILED") {
+		ev = r.Log.Warn()
+	}
+	ev.Str("event", "stack").Msg(FormatEvent(e))
+}
