@@ -40,7 +40,7 @@ func (a *app) parseDelete(args []string) (deleteOptions, error) {
 		return o, err
 	}
 	o.assume = ac
-	e := a.env.cfnEnv
+	e := a.env.CfnEnv
 	name, from := firstSet("--stack", stack, "DEPLOYER_STACK", e.Stack, "STACK_NAME", e.LegacyStack)
 	if err := validStackName(from, name); err != nil {
 		return o, err

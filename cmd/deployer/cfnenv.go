@@ -6,9 +6,9 @@ import (
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
-// cfnEnv holds the variables of "deployer cfn". Legacy names (STACK_NAME,
+// CfnEnv holds the variables of "deployer cfn". Legacy names (STACK_NAME,
 // CFN_ROLE_ARN, ACTION, BUILD_ACTION) are the ones existing buildspecs use.
-type cfnEnv struct {
+type CfnEnv struct {
 	Stack            string `envconfig:"DEPLOYER_STACK"`
 	LegacyStack      string `envconfig:"STACK_NAME"`
 	Template         string `envconfig:"DEPLOYER_TEMPLATE"`

@@ -75,7 +75,7 @@ func (a *app) parseDeploy(args []string) (deployOptions, error) {
 		return o, err
 	}
 	o.assume = ac
-	e := a.env.cfnEnv
+	e := a.env.CfnEnv
 	d := &o.deploy
 
 	stack, from := firstSet("--stack", f.stack, "DEPLOYER_STACK", e.Stack, "STACK_NAME", e.LegacyStack)
@@ -179,7 +179,7 @@ func (a *app) parseDeploy(args []string) (deployOptions, error) {
 }
 
 // parameters reads the parameter files, then applies --parameter on top.
-func (a *app) parameters(f deployFlags, e cfnEnv) (cfn.Inputs, error) {
+func (a *app) parameters(f deployFlags, e CfnEnv) (cfn.Inputs, error) {
 	in := cfn.NewInputs()
 	files, from := []string(f.paramFiles), "--parameters"
 	if len(files) == 0 {

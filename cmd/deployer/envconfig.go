@@ -30,7 +30,7 @@ type envConfig struct {
 	CodeBuildBuildID    string `envconfig:"CODEBUILD_BUILD_ID"`
 	PipelineExecutionID string `envconfig:"CODEPIPELINE_EXECUTION_ID"`
 
-	cfnEnv
+	CfnEnv
 }
 
 // loadEnv reads the environment through envconfig.

@@ -59,9 +59,11 @@ func (r *Runner) describeStack(ctx context.Context, name string) (*types.Stack, 
 }
 
 // follow prints the operation's events until the stack reaches a final
-// status, and returns the stack as DescribeStacks then reports it. One
-// DescribeStackEvents call per tick; DescribeStacks only when the events say
-// the stack is done, and at each heartbeat.
+// status, and returns the stack as DescribeStacks then reports it. Each tick
+// is one call: DescribeStackEvents while events flow; when a tick brings
+// none, the next is DescribeStacks, so the final status is noticed even if
+// its event is late. The events' own final status triggers DescribeStacks at
+// once.
 func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.Stack, error) {
 	b := r.backoff()
 	heartbeat := r.Heartbeat
@@ -78,30 +80,37 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 		if n > 0 {
 			lastSaid = time.Now()
 		}
-		check := terminal(f.rootStatus) || time.Since(lastSaid) >= heartbeat
-		if check {
-			st, err := r.describeStack(ctx, f.root)
-			if err != nil {
+		statusTick := n == 0 || terminal(f.rootStatus)
+		if !terminal(f.rootStatus) {
+			if err := sleep(ctx, b.Next(n > 0)); err != nil {
 				return nil, r.stopped(ctx, f.root, name, status, err)
 			}
-			if st == nil {
-				return nil, fmt.Errorf("stack %s disappeared while waiting", name)
-			}
-			status = string(st.StackStatus)
-			if terminal(status) {
-				// Events that arrived with the final status are printed too.
-				if _, err := f.poll(ctx); err != nil && ctx.Err() != nil {
-					return nil, r.stopped(ctx, f.root, name, status, err)
-				}
-				return st, nil
-			}
-			if time.Since(lastSaid) >= heartbeat {
-				r.Log.Info().Str("stack", name).Str("status", status).
-					Str("elapsed", time.Since(start).Round(time.Second).String()).Msg("still waiting")
-				lastSaid = time.Now()
-			}
 		}
-		if err := sleep(ctx, b.Next(n > 0)); err != nil {
+		if !statusTick {
+			continue
+		}
+		st, err := r.describeStack(ctx, f.root)
+		if err != nil {
+			return nil, r.stopped(ctx, f.root, name, status, err)
+		}
+		if st == nil {
+			return nil, fmt.Errorf("stack %s disappeared while waiting", name)
+		}
+		status = string(st.StackStatus)
+		if terminal(status) {
+			// Events that arrived with the final status are printed too.
+			if _, err := f.poll(ctx); err != nil && ctx.Err() != nil {
+				return nil, r.stopped(ctx, f.root, name, status, err)
+			}
+			return st, nil
+		}
+		f.rootStatus = status
+		if time.Since(lastSaid) >= heartbeat {
+			r.Log.Info().Str("stack", name).Str("status", status).
+				Str("elapsed", time.Since(start).Round(time.Second).String()).Msg("still waiting")
+			lastSaid = time.Now()
+		}
+		if err := sleep(ctx, b.Next(false)); err != nil {
 			return nil, r.stopped(ctx, f.root, name, status, err)
 		}
 	}

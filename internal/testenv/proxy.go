@@ -177,3 +177,11 @@ func QueryError(status int, code, message string) *Response {
 		`<RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>`
 	return &Response{Status: status, Header: http.Header{"Content-Type": {"text/xml"}}, Body: []byte(body)}
 }
+
+// QueryResult builds a successful query-protocol response for action with the
+// given inner XML, shaped like the AWS API reference shows it.
+func QueryResult(action, inner string) *Response {
+	body := `<` + action + `Response xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><` + action + `Result>` + inner +
+		`</` + action + `Result><ResponseMetadata><RequestId>b9b4b068-3a41-11e5-94eb-example</RequestId></ResponseMetadata></` + action + `Response>`
+	return &Response{Status: 200, Header: http.Header{"Content-Type": {"text/xml"}}, Body: []byte(body)}
+}

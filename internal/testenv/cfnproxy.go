@@ -1,0 +1,147 @@
+package testenv
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// OnAction returns a hook that runs h only for one query-protocol action.
+func OnAction(action string, h Hook) Hook {
+	return func(r *Request, forward func() *Response) *Response {
+		if r.Action != action {
+			return nil
+		}
+		return h(r, forward)
+	}
+}
+
+// Rewrite returns a hook that passes action on and edits the response body.
+func Rewrite(action string, edit func(body []byte) []byte) Hook {
+	return OnAction(action, func(r *Request, forward func() *Response) *Response {
+		resp := forward()
+		if resp.Status == 200 {
+			resp.Body = edit(resp.Body)
+		}
+		return resp
+	})
+}
+
+var stackStatusPattern = regexp.MustCompile(`<StackStatus>[A-Z_]+</StackStatus>`)
+
+// SetStackStatus replaces every StackStatus in a DescribeStacks body.
+func SetStackStatus(body []byte, status string) []byte {
+	return stackStatusPattern.ReplaceAll(body, []byte("<StackStatus>"+status+"</StackStatus>"))
+}
+
+// StackEvent is an event to inject into DescribeStackEvents.
+type StackEvent struct {
+	StackID, StackName, LogicalID, PhysicalID, Type, Status, Reason string
+	Time                                                             time.Time
+}
+
+var eventSeq int
+
+// XML renders the event as a member of DescribeStackEventsResult.
+func (e StackEvent) XML() string {
+	eventSeq++
+	return fmt.Sprintf(`<member><StackId>%s</StackId><EventId>injected-%d-%d</EventId><StackName>%s</StackName>`+
+		`<LogicalResourceId>%s</LogicalResourceId><PhysicalResourceId>%s</PhysicalResourceId><ResourceType>%s</ResourceType>`+
+		`<Timestamp>%s</Timestamp><ResourceStatus>%s</ResourceStatus><ResourceStatusReason>%s</ResourceStatusReason></member>`,
+		e.StackID, time.Now().UnixNano(), eventSeq, e.StackName, e.LogicalID, e.PhysicalID, e.Type,
+		e.Time.UTC().Format("2006-01-02T15:04:05.000Z"), e.Status, e.Reason)
+}
+
+// InjectEvents puts events at the head of a DescribeStackEvents body (the API
+// lists newest first; pass them newest first).
+func InjectEvents(body []byte, events ...StackEvent) []byte {
+	var b strings.Builder
+	for _, e := range events {
+		b.WriteString(e.XML())
+	}
+	s := string(body)
+	if i := strings.Index(s, "<StackEvents>"); i >= 0 {
+		i += len("<StackEvents>")
+		return []byte(s[:i] + b.String() + s[i:])
+	}
+	return []byte(strings.Replace(s, "<StackEvents/>", "<StackEvents>"+b.String()+"</StackEvents>", 1))
+}
+
+var (
+	memberPattern   = regexp.MustCompile(`(?s)<member>.*?</member>`)
+	finishedPattern = regexp.MustCompile(`<ResourceStatus>[A-Z_]*(COMPLETE|FAILED)</ResourceStatus>`)
+	stackIDPattern  = regexp.MustCompile(`<StackId>([^<]+)</StackId>`)
+)
+
+// Progress stretches CloudFormation's progress: after the next
+// ExecuteChangeSet or DeleteStack, the stack reads as *_IN_PROGRESS and its
+// final events are hidden until Delay has passed. moto finishes at once;
+// real stacks take minutes, and that is what waiting code must be tested on.
+type Progress struct {
+	Delay time.Duration
+
+	mu      sync.Mutex
+	started time.Time
+}
+
+// Hook returns the proxy hook that implements the delay.
+func (pr *Progress) Hook() Hook {
+	return func(r *Request, forward func() *Response) *Response {
+		switch r.Action {
+		case "ExecuteChangeSet", "DeleteStack":
+			resp := forward()
+			if resp.Status == 200 {
+				pr.mu.Lock()
+				pr.started = time.Now()
+				pr.mu.Unlock()
+			}
+			return resp
+		case "DescribeStacks":
+			resp := forward()
+			if pr.running() && resp.Status == 200 {
+				resp.Body = regexp.MustCompile(`<StackStatus>([A-Z_]+?)_(COMPLETE|FAILED)</StackStatus>`).
+					ReplaceAll(resp.Body, []byte("<StackStatus>${1}_IN_PROGRESS</StackStatus>"))
+			}
+			return resp
+		case "DescribeStackEvents":
+			resp := forward()
+			if pr.running() && resp.Status == 200 {
+				resp.Body = memberPattern.ReplaceAllFunc(resp.Body, func(m []byte) []byte {
+					if finishedPattern.Match(m) {
+						return nil
+					}
+					return m
+				})
+			}
+			return resp
+		}
+		return nil
+	}
+}
+
+// TerminalAt is when the stretched operation reaches its final state as seen
+// through the proxy (zero until an operation started).
+func (pr *Progress) TerminalAt() time.Time {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if pr.started.IsZero() {
+		return time.Time{}
+	}
+	return pr.started.Add(pr.Delay)
+}
+
+func (pr *Progress) running() bool {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return !pr.started.IsZero() && time.Since(pr.started) < pr.Delay
+}
+
+// StackIDOf returns the first StackId in a response body.
+func StackIDOf(body []byte) string {
+	if m := stackIDPattern.FindSubmatch(body); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
