@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/advice"
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/logx"
@@ -122,8 +123,14 @@ func (a *app) report(err error) {
 	}
 	a.log.Error().Msg(err.Error())
 	var adv advisor
+	text := ""
 	if errors.As(err, &adv) {
-		for _, line := range strings.Split(adv.Advice(), "\n") {
+		text = adv.Advice()
+	} else {
+		text = advice.For(err.Error())
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if line != "" {
 			fmt.Fprintln(a.io.err, "  "+line)
 		}
 	}

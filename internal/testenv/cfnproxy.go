@@ -39,7 +39,7 @@ func SetStackStatus(body []byte, status string) []byte {
 // StackEvent is an event to inject into DescribeStackEvents.
 type StackEvent struct {
 	StackID, StackName, LogicalID, PhysicalID, Type, Status, Reason string
-	Time                                                             time.Time
+	Time                                                            time.Time
 }
 
 var eventSeq int
