@@ -31,6 +31,7 @@ type envConfig struct {
 	PipelineExecutionID string `envconfig:"CODEPIPELINE_EXECUTION_ID"`
 
 	CfnEnv
+	TfEnv
 }
 
 // loadEnv reads the environment through envconfig.

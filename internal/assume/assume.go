@@ -42,11 +42,12 @@ type Identity struct {
 // Session is the result of assumption: an aws.Config whose credentials are
 // the target role's (refreshed by the cache), and who is who.
 type Session struct {
-	Config  aws.Config
-	Source  Identity
-	Target  Identity
-	RoleARN string // last hop, empty when no role was assumed
-	Chained bool   // the last hop was role chaining, so capped at one hour
+	Config       aws.Config
+	SourceConfig aws.Config // the pipeline's own credentials, before any hop
+	Source       Identity
+	Target       Identity
+	RoleARN      string // last hop, empty when no role was assumed
+	Chained      bool   // the last hop was role chaining, so capped at one hour
 }
 
 // STSClient is the part of STS this package calls; *sts.Client satisfies it.
@@ -72,7 +73,7 @@ func Assume(ctx context.Context, source aws.Config, opts Options, newSTS NewSTS,
 	if err != nil {
 		return nil, exitcode.AccessErr(fmt.Errorf("no usable source credentials: %w", err))
 	}
-	s := &Session{Config: source, Source: src, Target: src}
+	s := &Session{Config: source, SourceConfig: source, Source: src, Target: src}
 	caller := src.ARN
 	cfg := source
 	for i, roleARN := range opts.RoleARNs {

@@ -189,3 +189,17 @@ func (e *Env) WithoutSecretCheck(r Result) Result {
 	}
 	return r
 }
+
+// Terraform returns the pinned terraform binary (DEPLOYER_TERRAFORM_BIN, or
+// tools/bin/terraform as make test builds it).
+func Terraform(t testing.TB) string {
+	t.Helper()
+	p := os.Getenv("DEPLOYER_TERRAFORM_BIN")
+	if p == "" {
+		p = filepath.Join(RepoRoot(), "tools", "bin", "terraform")
+	}
+	if _, err := os.Stat(p); err != nil {
+		Unavailable(t, "terraform", err)
+	}
+	return p
+}
