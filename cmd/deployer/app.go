@@ -58,6 +58,7 @@ commands:
   exec      run a command with the assumed credentials
   cfn       deploy (change sets) or delete a CloudFormation stack in the target account
   tf        run terraform/tofu init, plan, apply or destroy with refreshing target credentials
+  doctor    check a cross-account set-up: trust, execution role, bucket and key policies
   version   print the version
 
 run "deployer <command> -h" for the flags of a command.
@@ -110,13 +111,15 @@ func (a *app) dispatch(ctx context.Context, cmd string, args []string) error {
 		return a.cfnCmd(ctx, args)
 	case "tf":
 		return a.tfCmd(ctx, args)
+	case "doctor":
+		return a.doctorCmd(ctx, args)
 	case "credential-process":
 		return a.credentialProcess(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(a.io.out, usageText)
 		return nil
 	}
-	return exitcode.Usagef("unknown command %q (expected one of whoami, env, exec, cfn, tf, version)", cmd)
+	return exitcode.Usagef("unknown command %q (expected one of whoami, env, exec, cfn, tf, doctor, version)", cmd)
 }
 
 // report prints err as one line, plus advice when the error carries some.

@@ -1,15 +1,70 @@
-"""moto's server with two gaps of its CloudFormation change sets closed.
+"""moto's server with three gaps of its CloudFormation support closed.
 
-moto executes a change set by updating the stack's resources but, unlike
-UpdateStack, it does not rebuild the stack's outputs, template description or
-parameters. Real CloudFormation does all three, and the deployer's tests and
-demo read them, so this wrapper finishes the job the way moto's own
-Stack.update does, then starts the unmodified server.
+1. moto executes a change set by updating the stack's resources but, unlike
+   UpdateStack, it does not rebuild the stack's outputs, template description
+   or parameters. Real CloudFormation does all three, and the deployer's tests
+   and demo read them, so this wrapper finishes the job the way moto's own
+   Stack.update does.
+2. A change set that names only some parameters is compared on resolved
+   values, as CloudFormation does.
+3. A KMS key created from a template keeps its KeyPolicy as an object, and
+   GetKeyPolicy then returns an object where the API returns a string; it is
+   stored as the JSON string AWS keeps.
+4. AWS::S3::BucketPolicy is not a resource type moto's CloudFormation knows;
+   the bootstrap templates under buildspec/iam need it, so it is added with
+   moto's own S3 backend doing the work.
+Then the unmodified server starts.
 """
+import json
 import sys
 
 from moto.cloudformation import models
+from moto.core.common_models import CloudFormationModel
+from moto.kms import models as kms_models
+from moto.s3.models import s3_backends
 from moto.server import main
+
+
+class BucketPolicy(CloudFormationModel):
+    """AWS::S3::BucketPolicy, stored through moto's S3 backend."""
+
+    # moto's model registry files each model under the service named by its
+    # module path.
+    __module__ = "moto.s3.cfn_bucket_policy"
+
+    def __init__(self, account_id, bucket, document):
+        self.account_id = account_id
+        self.bucket = bucket
+        self.document = document
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::S3::BucketPolicy"
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @property
+    def physical_resource_id(self):
+        return self.bucket
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        doc = props["PolicyDocument"]
+        body = doc if isinstance(doc, str) else json.dumps(doc)
+        s3_backends[account_id]["aws"].put_bucket_policy(props["Bucket"], body.encode())
+        return cls(account_id, props["Bucket"], body)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        props = cloudformation_json["Properties"]
+        s3_backends[account_id]["aws"].delete_bucket_policy(props["Bucket"])
 
 _apply = models.ChangeSet.apply
 
@@ -32,6 +87,17 @@ def _has_parameters(self, other):
     return merged == current
 
 
+_create_key = kms_models.Key.create_from_cloudformation_json.__func__
+
+
+def _create_key_with_string_policy(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    props = cloudformation_json.get("Properties", {})
+    if isinstance(props.get("KeyPolicy"), dict):
+        props["KeyPolicy"] = json.dumps(props["KeyPolicy"])
+    return _create_key(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+kms_models.Key.create_from_cloudformation_json = classmethod(_create_key_with_string_policy)
 models.ChangeSet.apply = _apply_like_update
 models.Stack.has_parameters = _has_parameters
 

@@ -1,0 +1,270 @@
+// Package doctor checks one cross-account set-up and says, line by line,
+// what works and what is missing, with the statements to add filled in.
+// The emulator does not enforce IAM, and neither does a dry run: so besides
+// live calls, the doctor reads the trust, bucket and key policies and checks
+// that they admit the principals the deploy will use.
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+
+	"github.com/deployer-dev/deployer/internal/assume"
+)
+
+// Status of one check.
+type Status string
+
+// The three outcomes.
+const (
+	Pass Status = "PASS"
+	Fail Status = "FAIL"
+	Skip Status = "SKIP"
+)
+
+// Check is one line of the report.
+type Check struct {
+	Status Status
+	Name   string
+	Detail string
+	Fix    string // what to add, when it failed
+}
+
+// IAM, S3 and KMS are the calls the doctor makes; the SDK clients satisfy them.
+type IAM interface {
+	GetRole(ctx context.Context, in *iam.GetRoleInput, optFns ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+}
+
+// S3 is the part of S3 the doctor calls.
+type S3 interface {
+	HeadBucket(ctx context.Context, in *s3.HeadBucketInput, optFns ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+}
+
+// KMS is the part of KMS the doctor calls.
+type KMS interface {
+	DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, optFns ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+	GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, optFns ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
+}
+
+// Clients are the clients of each side.
+type Clients struct {
+	TargetIAM IAM
+	TargetS3  S3
+	TargetKMS KMS
+	SourceS3  S3  // owner side of a cross-account bucket
+	SourceKMS KMS // owner side of a cross-account key
+}
+
+// Setup is what is being checked.
+type Setup struct {
+	Session        *assume.Session
+	Caller         string // ARN that calls AssumeRole on the last hop
+	ExternalID     bool
+	Duration       time.Duration
+	CfnRoleARN     string
+	ArtifactBucket string
+	KMSKeyID       string
+	BackendBucket  string
+}
+
+// Run performs every check whose inputs are given.
+func Run(ctx context.Context, s Setup, c Clients) []Check {
+	var out []Check
+	sess := s.Session
+	target := who{ARN: roleARNOf(sess), Account: sess.Target.Account}
+	if sess.RoleARN != "" {
+		out = append(out, trustCheck(ctx, s, c))
+		out = append(out, durationCheck(ctx, s, c))
+	}
+	out = append(out, execRoleCheck(ctx, s, c))
+	out = append(out, bucketCheck(ctx, "artifact bucket", s.ArtifactBucket, "s3:GetObject", target, c))
+	out = append(out, keyCheck(ctx, s.KMSKeyID, target, c))
+	out = append(out, bucketCheck(ctx, "state bucket", s.BackendBucket, "s3:PutObject", target, c))
+	return out
+}
+
+// Write prints the report, one line per check and its fix indented below.
+func Write(w io.Writer, checks []Check) (failed int) {
+	for _, ch := range checks {
+		fmt.Fprintf(w, "%-4s  %-30s %s\n", ch.Status, ch.Name, ch.Detail)
+		if ch.Status == Fail {
+			failed++
+			for _, line := range strings.Split(ch.Fix, "\n") {
+				if line != "" {
+					fmt.Fprintln(w, "        "+line)
+				}
+			}
+		}
+	}
+	return failed
+}
+
+func trustCheck(ctx context.Context, s Setup, c Clients) Check {
+	name := "target role trust"
+	roleName := assume.RoleName(s.Session.RoleARN)
+	doc, _, err := getRole(ctx, c.TargetIAM, roleName)
+	if err != nil {
+		return Check{Status: Skip, Name: name, Detail: fmt.Sprintf("cannot read the trust policy (%s); the AssumeRole itself worked", short(err))}
+	}
+	principal := assume.TrustPrincipal(s.Caller)
+	p, err := parsePolicy(doc)
+	if err != nil {
+		return Check{Status: Fail, Name: name, Detail: "trust policy does not parse: " + err.Error()}
+	}
+	if p.allows(who{ARN: principal, Account: accountOf(principal)}, "sts:AssumeRole") {
+		return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("%s trusts %s", s.Session.RoleARN, principal)}
+	}
+	denied := &assume.DeniedError{Caller: s.Caller, RoleARN: s.Session.RoleARN, ExternalID: s.ExternalID}
+	return Check{Status: Fail, Name: name,
+		Detail: fmt.Sprintf("%s does not trust %s (it names %s)", s.Session.RoleARN, principal, strings.Join(p.principals("sts:AssumeRole"), ", ")),
+		Fix:    denied.Advice()}
+}
+
+func durationCheck(ctx context.Context, s Setup, c Clients) Check {
+	name := "session duration"
+	d := s.Duration
+	if d == 0 {
+		d = time.Hour
+	}
+	if s.Session.Chained && d > assume.ChainedMaxDur {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%v asked, but role chaining caps sessions at 1h", d), Fix: "use --duration 1h or less"}
+	}
+	_, maxDur, err := getRole(ctx, c.TargetIAM, assume.RoleName(s.Session.RoleARN))
+	if err == nil && maxDur > 0 && d > maxDur {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%v asked, the role allows %v", d, maxDur),
+			Fix: "raise the role's MaxSessionDuration or lower --duration"}
+	}
+	return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("%v allowed (chained: %v)", d, s.Session.Chained)}
+}
+
+func execRoleCheck(ctx context.Context, s Setup, c Clients) Check {
+	name := "CloudFormation execution role"
+	if s.CfnRoleARN == "" {
+		return Check{Status: Skip, Name: name, Detail: "no --cfn-role-arn given"}
+	}
+	acct, err := assume.RoleAccount(s.CfnRoleARN)
+	if err != nil {
+		return Check{Status: Fail, Name: name, Detail: err.Error()}
+	}
+	if acct != s.Session.Target.Account {
+		return Check{Status: Fail, Name: name,
+			Detail: fmt.Sprintf("%s is in account %s, the deploy acts in %s", s.CfnRoleARN, acct, s.Session.Target.Account),
+			Fix:    "CloudFormation refuses a role of another account (\"Cross-account pass role is not allowed\"): create the execution role in the target account (buildspec/iam/target-account.yaml) and pass that one."}
+	}
+	doc, _, err := getRole(ctx, c.TargetIAM, assume.RoleName(s.CfnRoleARN))
+	if err != nil {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%s cannot be read: %s", s.CfnRoleARN, short(err)),
+			Fix: "create it in the target account, trusted by cloudformation.amazonaws.com"}
+	}
+	p, err := parsePolicy(doc)
+	if err != nil || !p.allows(who{Service: "cloudformation.amazonaws.com"}, "sts:AssumeRole") {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%s is not assumable by CloudFormation", s.CfnRoleARN),
+			Fix: `add to its trust policy: {"Effect":"Allow","Principal":{"Service":"cloudformation.amazonaws.com"},"Action":"sts:AssumeRole"}`}
+	}
+	return Check{Status: Pass, Name: name, Detail: s.CfnRoleARN + " exists in the target account and trusts CloudFormation"}
+}
+
+// bucketCheck: a live call as the target role, then, when the bucket belongs
+// to the pipeline account, its policy must admit the target role.
+func bucketCheck(ctx context.Context, name, bucket, action string, target who, c Clients) Check {
+	if bucket == "" {
+		return Check{Status: Skip, Name: name, Detail: "not given"}
+	}
+	if _, err := c.TargetS3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%s not reachable from the target role: %s", bucket, short(err)),
+			Fix: bucketFix(bucket, action, target)}
+	}
+	out, err := c.SourceS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		if code(err) == "NoSuchBucketPolicy" {
+			return Check{Status: Fail, Name: name, Detail: bucket + " has no bucket policy, so no other account can use it", Fix: bucketFix(bucket, action, target)}
+		}
+		return Check{Status: Pass, Name: name, Detail: bucket + " reachable (its policy is not readable from the pipeline account)"}
+	}
+	p, err := parsePolicy(aws.ToString(out.Policy))
+	if err != nil || !p.allows(target, action) {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("the policy of %s does not allow %s to %s", bucket, target.ARN, action),
+			Fix: bucketFix(bucket, action, target)}
+	}
+	return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("%s allows %s to %s", bucket, target.ARN, action)}
+}
+
+func bucketFix(bucket, action string, target who) string {
+	return fmt.Sprintf(`add to the bucket policy of %s: {"Effect":"Allow","Principal":{"AWS":"%s"},"Action":["%s","s3:GetObject"],"Resource":"arn:aws:s3:::%s/*"}`,
+		bucket, target.ARN, action, bucket)
+}
+
+func keyCheck(ctx context.Context, keyID string, target who, c Clients) Check {
+	name := "KMS key"
+	if keyID == "" {
+		return Check{Status: Skip, Name: name, Detail: "not given"}
+	}
+	fix := fmt.Sprintf(`add to the key policy: {"Effect":"Allow","Principal":{"AWS":"%s"},"Action":["kms:Decrypt","kms:GenerateDataKey","kms:DescribeKey"],"Resource":"*"}`, target.ARN)
+	keyAcct := accountOf(keyID)
+	if keyAcct == "" || keyAcct == target.Account {
+		if _, err := c.TargetKMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)}); err != nil {
+			return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%s not usable from the target role: %s", keyID, short(err)), Fix: fix}
+		}
+		return Check{Status: Pass, Name: name, Detail: keyID + " usable from the target role"}
+	}
+	out, err := c.SourceKMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default")})
+	if err != nil {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("cannot read the policy of %s from the pipeline account: %s", keyID, short(err)), Fix: fix}
+	}
+	p, err := parsePolicy(aws.ToString(out.Policy))
+	if err != nil || !p.allows(target, "kms:Decrypt") {
+		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("the key policy of %s does not let %s decrypt", keyID, target.ARN), Fix: fix}
+	}
+	return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("key policy lets %s decrypt", target.ARN)}
+}
+
+func getRole(ctx context.Context, c IAM, name string) (trust string, maxDur time.Duration, err error) {
+	out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if err != nil {
+		return "", 0, err
+	}
+	return aws.ToString(out.Role.AssumeRolePolicyDocument), time.Duration(aws.ToInt32(out.Role.MaxSessionDuration)) * time.Second, nil
+}
+
+// roleARNOf is the IAM ARN of the target role (the principal policies name).
+func roleARNOf(s *assume.Session) string {
+	if s.RoleARN != "" {
+		return s.RoleARN
+	}
+	return assume.TrustPrincipal(s.Target.ARN)
+}
+
+func accountOf(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) > 4 {
+		return parts[4]
+	}
+	return ""
+}
+
+func code(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	return ""
+}
+
+func short(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode() + ": " + api.ErrorMessage()
+	}
+	return err.Error()
+}
