@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/smithy-go"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/advice"
@@ -93,7 +94,25 @@ func run(ctx context.Context, args []string, environ []string, io stdio, signals
 	if err != nil {
 		a.report(err)
 	}
-	return exitcode.Of(err)
+	return codeOf(err)
+}
+
+// accessCodes are AWS error codes that mean "these credentials may not do
+// this", wherever they come from: exit 3, not 1.
+var accessCodes = map[string]bool{
+	"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true,
+	"ExpiredToken": true, "ExpiredTokenException": true, "InvalidClientTokenId": true,
+	"UnrecognizedClientException": true, "SignatureDoesNotMatch": true,
+}
+
+// codeOf is exitcode.Of, with AWS access failures mapped to 3.
+func codeOf(err error) int {
+	code := exitcode.Of(err)
+	var api smithy.APIError
+	if code == exitcode.Failed && errors.As(err, &api) && accessCodes[api.ErrorCode()] {
+		return exitcode.Access
+	}
+	return code
 }
 
 func (a *app) dispatch(ctx context.Context, cmd string, args []string) error {

@@ -28,6 +28,8 @@ var table = []entry{
 		"Role chaining caps sessions at one hour. Use --duration 1h or less when the source is itself an assumed role (CodeBuild's is)."},
 	{"is invalid or cannot be assumed",
 		"CloudFormation cannot assume the execution role: its trust policy must allow the service principal cloudformation.amazonaws.com to call sts:AssumeRole, and the role must exist in the target account."},
+	{"Rate exceeded",
+		"AWS is throttling this account's API calls (all pipelines share the limit). The SDK already retried with backoff; the stack operation itself is unaffected: run the same command again to follow it."},
 	{"AccessDenied",
 		"Access was denied. Check that the role acting in the target account has the permission named in the message, and that no SCP or permissions boundary denies it."},
 }

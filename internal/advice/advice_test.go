@@ -17,6 +17,7 @@ func TestKnownTexts(t *testing.T) {
 		"api error ExpiredToken: The security token included in the request is expired":                                                       "at most one hour",
 		"api error ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.":       "--duration 1h",
 		"Role arn:aws:iam::222222222222:role/cfn-exec is invalid or cannot be assumed":                                                        "cloudformation.amazonaws.com",
+		"operation error CloudFormation: DescribeStackEvents, exceeded maximum number of attempts, 6, api error Throttling: Rate exceeded":    "run the same command again",
 		"api error AccessDenied: User is not allowed to call s3:PutObject":                                                                    "no SCP or permissions boundary",
 	}
 	for msg, want := range cases {

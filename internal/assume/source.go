@@ -25,6 +25,8 @@ type SourceOptions struct {
 // LoadSource builds the source aws.Config. The retryer is the SDK's adaptive
 // mode: it retries throttling, 5xx and connection errors with backoff and a
 // client-side rate limit, and never retries AccessDenied or validation errors.
+// Every client built from this config (and from the assumed configs copied
+// from it) shares that retryer.
 func LoadSource(ctx context.Context, o SourceOptions) (aws.Config, error) {
 	attempts := o.MaxAttempts
 	if attempts == 0 {
@@ -32,11 +34,15 @@ func LoadSource(ctx context.Context, o SourceOptions) (aws.Config, error) {
 	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer {
-			return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+			adaptive := retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
 				ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
 					so.MaxAttempts = attempts
 				})
 			})
+			// An ExpiredToken answer to credentials our cache still holds as
+			// valid comes from clock skew or propagation, and passes on retry;
+			// keys that really expired are renewed by the cache first.
+			return retry.AddWithErrorCodes(adaptive, "ExpiredToken", "ExpiredTokenException", "RequestExpired")
 		}),
 	}
 	if o.Region != "" {

@@ -25,10 +25,13 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Reset drops the connection without an answer, as a network reset does.
+	Reset bool
 }
 
-// Hook sees each call; it may answer it, pass it on with forward and return
-// what came back (possibly rewritten), or return nil to pass it unchanged.
+// Hook sees each call; it may answer it, pass it on with forward (to the
+// hooks added after it, then moto) and return what came back (possibly
+// rewritten), or return nil, without calling forward, to pass it unchanged.
 type Hook func(r *Request, forward func() *Response) *Response
 
 // Proxy sits between the deployer and moto. Tests use it to count calls, to
@@ -118,15 +121,26 @@ func (p *Proxy) serve(w http.ResponseWriter, hr *http.Request) {
 	hooks := append([]Hook(nil), p.hooks...)
 	p.mu.Unlock()
 
-	forward := func() *Response { return p.forward(hr, body) }
-	var resp *Response
-	for _, h := range hooks {
-		if resp = h(r, forward); resp != nil {
-			break
+	// Hooks chain like middleware: a hook's forward runs the hooks after it,
+	// then moto. A hook that returns nil must not have called forward.
+	var call func(i int) *Response
+	call = func(i int) *Response {
+		if i == len(hooks) {
+			return p.forward(hr, body)
 		}
+		if resp := hooks[i](r, func() *Response { return call(i + 1) }); resp != nil {
+			return resp
+		}
+		return call(i + 1)
 	}
-	if resp == nil {
-		resp = forward()
+	resp := call(0)
+	if resp.Reset {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
 	}
 	p.record(resp.Body)
 	for k, vs := range resp.Header {
