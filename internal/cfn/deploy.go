@@ -365,7 +365,12 @@ func writeJSONFile(path string, v any) error {
 
 // isBusy reports the error CloudFormation gives when another operation holds
 // the stack: "... is in UPDATE_IN_PROGRESS state and can not be updated".
+// A change set made obsolete by another run's execution is the same race.
 func isBusy(err error) bool {
 	var apiErr smithy.APIError
-	return errors.As(err, &apiErr) && strings.Contains(apiErr.ErrorMessage(), "_IN_PROGRESS state")
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return strings.Contains(apiErr.ErrorMessage(), "_IN_PROGRESS state") ||
+		(apiErr.ErrorCode() == "InvalidChangeSetStatus" && strings.Contains(apiErr.ErrorMessage(), "OBSOLETE"))
 }

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -90,7 +91,16 @@ type Progress struct {
 func (pr *Progress) Hook() Hook {
 	return func(r *Request, forward func() *Response) *Response {
 		switch r.Action {
-		case "ExecuteChangeSet", "DeleteStack":
+		case "CreateChangeSet", "ExecuteChangeSet", "DeleteStack":
+			// While the stretched operation runs, CloudFormation refuses to
+			// start another on the stack, with this message.
+			if pr.running() && r.Action != "DeleteStack" {
+				return QueryError(http.StatusBadRequest, "ValidationError",
+					"Stack:"+r.Form.Get("StackName")+" is in UPDATE_IN_PROGRESS state and can not be updated.")
+			}
+			if r.Action == "CreateChangeSet" {
+				return nil
+			}
 			resp := forward()
 			if resp.Status == 200 {
 				pr.mu.Lock()
