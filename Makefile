@@ -14,7 +14,14 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test unit fuzz demo clean
+.PHONY: build test fuzz demo clean
+
+# Fuzzers of every parser of user input; their seeds run in every go test.
+FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
+  ./internal/assume:FuzzParseDuration ./internal/assume:FuzzParseTags \
+  ./internal/assume:FuzzRoleAccount ./internal/assume:FuzzSessionNames \
+  ./internal/envfile:FuzzQuote ./cmd/deployer:FuzzEnvSettings
+FUZZTIME ?= 3s
 
 ## build: static binary at bin/deployer
 build:
@@ -36,6 +43,14 @@ test: $(MOTO) $(TERRAFORM)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	MOTO_SERVER=$(CURDIR)/$(MOTO) DEPLOYER_TERRAFORM_BIN=$(TERRAFORM) go test -count=1 -timeout 12m ./...
+	$(MAKE) --no-print-directory fuzz
+
+## fuzz: each fuzzer for FUZZTIME (new failures are written to testdata/fuzz)
+fuzz:
+	@for f in $(FUZZERS); do pkg=$${f%%:*}; name=$${f##*:}; \
+	  echo "fuzz $$name ($(FUZZTIME))"; \
+	  go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg > .fuzz.log 2>&1 || { cat .fuzz.log; rm -f .fuzz.log; exit 1; }; \
+	done; rm -f .fuzz.log; echo "fuzzers: $(words $(FUZZERS)) passed"
 
 ## demo: the main job against the local emulator
 demo: build $(MOTO) $(TERRAFORM)

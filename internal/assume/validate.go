@@ -24,7 +24,7 @@ const (
 )
 
 var (
-	roleARNPattern     = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::(\d{12}):role/([\w+=,.@/-]+)$`)
+	roleARNPattern     = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*[\w+=,.@-]+)$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
 	sessionNameBad     = regexp.MustCompile(`[^\w+=,.@-]+`)
 	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
@@ -36,10 +36,16 @@ var (
 // error saying what form is expected.
 func RoleAccount(arn string) (string, error) {
 	m := roleARNPattern.FindStringSubmatch(arn)
-	if m == nil || len(m[3]) > 512 {
+	if m == nil || len(m[3]) > 512 || len(RoleNameOf(m[3])) > 64 {
 		return "", fmt.Errorf("%q is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)", arn)
 	}
 	return m[2], nil
+}
+
+// RoleNameOf returns the last element of a role's path/name.
+func RoleNameOf(pathAndName string) string {
+	parts := strings.Split(pathAndName, "/")
+	return parts[len(parts)-1]
 }
 
 // RoleName returns the last path element of a role ARN.
@@ -146,7 +152,7 @@ func ParseTag(s string) (Tag, error) {
 // accepts in one session.
 func ParseTags(list []string) ([]Tag, error) {
 	if len(list) > maxSessionTags {
-		return nil, fmt.Errorf("%d session tags given (expected at most %d)", len(list), maxSessionTags)
+		return nil, fmt.Errorf("%d tags given (expected at most %d)", len(list), maxSessionTags)
 	}
 	seen := map[string]bool{}
 	tags := make([]Tag, 0, len(list))

@@ -104,6 +104,9 @@ func parseList(items []any, into *Inputs) error {
 			if key == "" {
 				return fmt.Errorf("item %d has no ParameterKey (%s)", i+1, formsExpected)
 			}
+			if !validParamKey(key) {
+				return fmt.Errorf("item %d: %q is not a parameter key (expected letters and digits)", i+1, clip(key))
+			}
 			if prev, _ := v["UsePreviousValue"].(bool); prev {
 				delete(into.Values, key) // not given: the update keeps the previous value
 				continue
@@ -136,6 +139,9 @@ func parseTemplateConfiguration(d map[string]any, into *Inputs) error {
 			return fmt.Errorf(`"Parameters" is not an object (expected {"Parameters":{"K":"V"}})`)
 		}
 		for k, v := range m {
+			if !validParamKey(k) {
+				return fmt.Errorf("%q is not a parameter key (expected letters and digits)", clip(k))
+			}
 			s, err := scalar(v)
 			if err != nil {
 				return fmt.Errorf("parameter %s: %w", k, err)
