@@ -2,11 +2,13 @@
 # these targets on a fresh machine that has Go and Python 3 with pip.
 
 MOTO_VERSION      := 5.2.5
+AWSCLI_VERSION    := 1.46.3
 TERRAFORM_VERSION := 1.5.7
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 VENV      := .venv
 MOTO      := $(VENV)/bin/moto_server
+AWS       := $(VENV)/bin/aws
 TOOLS     := $(CURDIR)/tools/bin
 TERRAFORM := $(TOOLS)/terraform
 BIN       := bin/deployer
@@ -14,7 +16,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test fuzz demo clean
+.PHONY: build test fuzz demo bench clean
 
 # Fuzzers of every parser of user input; their seeds run in every go test.
 FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
@@ -51,6 +53,14 @@ fuzz:
 	  echo "fuzz $$name ($(FUZZTIME))"; \
 	  go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg > .fuzz.log 2>&1 || { cat .fuzz.log; rm -f .fuzz.log; exit 1; }; \
 	done; rm -f .fuzz.log; echo "fuzzers: $(words $(FUZZERS)) passed"
+
+## aws-cli v1, pinned, beside moto (its botocore is the one moto already uses)
+$(AWS): $(MOTO)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'awscli==$(AWSCLI_VERSION)'
+
+## bench: deployer against aws cloudformation deploy and the shell snippet; writes bench/results.md (about 40 minutes)
+bench: build $(MOTO) $(AWS)
+	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -deployer $(BIN) -aws $(AWS) -out bench/results.md
 
 ## demo: the main job against the local emulator
 demo: build $(MOTO) $(TERRAFORM)

@@ -41,6 +41,7 @@ func SetStackStatus(body []byte, status string) []byte {
 type StackEvent struct {
 	StackID, StackName, LogicalID, PhysicalID, Type, Status, Reason string
 	Time                                                            time.Time
+	ID                                                              string // stable event id; generated when empty
 }
 
 var eventSeq int
@@ -48,10 +49,14 @@ var eventSeq int
 // XML renders the event as a member of DescribeStackEventsResult.
 func (e StackEvent) XML() string {
 	eventSeq++
-	return fmt.Sprintf(`<member><StackId>%s</StackId><EventId>injected-%d-%d</EventId><StackName>%s</StackName>`+
+	id := e.ID
+	if id == "" {
+		id = fmt.Sprintf("injected-%d-%d", time.Now().UnixNano(), eventSeq)
+	}
+	return fmt.Sprintf(`<member><StackId>%s</StackId><EventId>%s</EventId><StackName>%s</StackName>`+
 		`<LogicalResourceId>%s</LogicalResourceId><PhysicalResourceId>%s</PhysicalResourceId><ResourceType>%s</ResourceType>`+
 		`<Timestamp>%s</Timestamp><ResourceStatus>%s</ResourceStatus><ResourceStatusReason>%s</ResourceStatusReason></member>`,
-		e.StackID, time.Now().UnixNano(), eventSeq, e.StackName, e.LogicalID, e.PhysicalID, e.Type,
+		e.StackID, id, e.StackName, e.LogicalID, e.PhysicalID, e.Type,
 		e.Time.UTC().Format("2006-01-02T15:04:05.000Z"), e.Status, e.Reason)
 }
 
@@ -78,13 +83,24 @@ var (
 
 // Progress stretches CloudFormation's progress: after the next
 // ExecuteChangeSet or DeleteStack, the stack reads as *_IN_PROGRESS and its
-// final events are hidden until Delay has passed. moto finishes at once;
-// real stacks take minutes, and that is what waiting code must be tested on.
+// final events are hidden until Delay has passed; meanwhile CloudFormation's
+// refusal to start another operation on that stack is played too. moto
+// finishes at once; real stacks take minutes, and that is what waiting code
+// must be tested on.
 type Progress struct {
 	Delay time.Duration
 
-	mu      sync.Mutex
-	started time.Time
+	mu        sync.Mutex
+	started   time.Time
+	stack     string // the stack being stretched
+	lastStack string // the stack of the last change set made
+}
+
+// Set changes the stretch for operations started from now on.
+func (pr *Progress) Set(d time.Duration) {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.Delay, pr.started = d, time.Time{}
 }
 
 // Hook returns the proxy hook that implements the delay.
@@ -92,11 +108,16 @@ func (pr *Progress) Hook() Hook {
 	return func(r *Request, forward func() *Response) *Response {
 		switch r.Action {
 		case "CreateChangeSet", "ExecuteChangeSet", "DeleteStack":
-			// While the stretched operation runs, CloudFormation refuses to
-			// start another on the stack, with this message.
-			if pr.running() && r.Action != "DeleteStack" {
+			name := r.Form.Get("StackName")
+			pr.mu.Lock()
+			busy := pr.runningLocked() && r.Action != "DeleteStack" && (name == "" || name == pr.stack)
+			if r.Action == "CreateChangeSet" && !busy {
+				pr.lastStack = name
+			}
+			pr.mu.Unlock()
+			if busy {
 				return QueryError(http.StatusBadRequest, "ValidationError",
-					"Stack:"+r.Form.Get("StackName")+" is in UPDATE_IN_PROGRESS state and can not be updated.")
+					"Stack:"+pr.stack+" is in UPDATE_IN_PROGRESS state and can not be updated.")
 			}
 			if r.Action == "CreateChangeSet" {
 				return nil
@@ -105,6 +126,10 @@ func (pr *Progress) Hook() Hook {
 			if resp.Status == 200 {
 				pr.mu.Lock()
 				pr.started = time.Now()
+				pr.stack = pr.lastStack
+				if r.Action == "DeleteStack" {
+					pr.stack = name
+				}
 				pr.mu.Unlock()
 			}
 			return resp
@@ -145,6 +170,10 @@ func (pr *Progress) TerminalAt() time.Time {
 func (pr *Progress) running() bool {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
+	return pr.runningLocked()
+}
+
+func (pr *Progress) runningLocked() bool {
 	return !pr.started.IsZero() && time.Since(pr.started) < pr.Delay
 }
 

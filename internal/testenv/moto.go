@@ -93,6 +93,27 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// LaunchMoto starts a moto server of its own (for the benchmark, which is not
+// a test); Stop ends it.
+func LaunchMoto() (*Moto, error) { return startMoto() }
+
+// Stop ends a server started by LaunchMoto.
+func (m *Moto) Stop() {
+	if m.cmd.Process != nil {
+		_ = m.cmd.Process.Kill()
+		_ = m.cmd.Wait()
+	}
+}
+
+// ResetState empties the emulator without a test to report to.
+func (m *Moto) ResetState() error {
+	resp, err := http.Post(m.URL+"/moto-api/reset", "application/json", nil)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
 func startMoto() (*Moto, error) {
 	bin := motoBinary()
 	if _, err := os.Stat(bin); err != nil {

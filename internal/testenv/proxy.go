@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Request is one AWS call seen by the proxy.
@@ -45,6 +46,7 @@ type Proxy struct {
 	mu      sync.Mutex
 	hooks   []Hook
 	calls   map[string]int
+	log     []loggedCall
 	secrets map[string]bool
 }
 
@@ -52,11 +54,43 @@ var secretPattern = regexp.MustCompile(`<(?:SecretAccessKey|SessionToken)>([^<]+
 
 // NewProxy starts a proxy in front of upstream, closed when the test ends.
 func NewProxy(t testing.TB, upstream string) *Proxy {
+	p, stop := StartProxy(upstream)
+	t.Cleanup(stop)
+	return p
+}
+
+// StartProxy starts a proxy outside a test; call stop when done.
+func StartProxy(upstream string) (*Proxy, func()) {
 	p := &Proxy{upstream: upstream, calls: map[string]int{}, secrets: map[string]bool{}}
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
-	t.Cleanup(srv.Close)
 	p.URL = srv.URL
-	return p
+	return p, srv.Close
+}
+
+// CallTimes returns when each call whose key starts with prefix arrived.
+func (p *Proxy) CallTimes(prefix string) []time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []time.Time
+	for _, c := range p.log {
+		if strings.HasPrefix(c.key, prefix) {
+			out = append(out, c.at)
+		}
+	}
+	return out
+}
+
+// ResetCalls forgets the calls seen so far.
+func (p *Proxy) ResetCalls() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls = map[string]int{}
+	p.log = nil
+}
+
+type loggedCall struct {
+	key string
+	at  time.Time
 }
 
 // Handle adds a hook; hooks run in the order added.
@@ -118,6 +152,7 @@ func (p *Proxy) serve(w http.ResponseWriter, hr *http.Request) {
 	}
 	p.mu.Lock()
 	p.calls[r.Service+":"+r.Action]++
+	p.log = append(p.log, loggedCall{key: r.Key(), at: time.Now()})
 	hooks := append([]Hook(nil), p.hooks...)
 	p.mu.Unlock()
 

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deployer-dev/deployer/internal/testenv"
+)
+
+// TestSmoke runs the benchmark program end to end with tiny settings and
+// deployer alone, so it cannot rot between "make bench" runs.
+func TestSmoke(t *testing.T) {
+	testenv.StartMoto(t) // fails or skips with the harness's message when moto is missing
+	defer testenv.StopMoto()
+	out := filepath.Join(t.TempDir(), "results.md")
+	c := config{deployer: testenv.Binary(t), out: out, runs: 2, waits: []time.Duration{2 * time.Second}, waitRuns: 1, long: 3 * time.Second, smoke: true}
+	if err := run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## 1. No-op deploy", "| 2s | deployer |", "## 4. Role assumption", "`deployer --version`", "Peak RSS", "| static binary under 25 MB |"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("results lack %q:\n%s", want, b)
+		}
+	}
+}
