@@ -65,4 +65,3 @@ func stuckError(o DeployOptions, status string) error {
 	}
 	return fmt.Errorf("stack %s is %s and cannot be deployed until a person repairs it", o.Stack, status)
 }
-
