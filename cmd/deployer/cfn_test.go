@@ -433,3 +433,66 @@ func TestCfnEmptyChangeSetIsDeleted(t *testing.T) {
 	}
 	mustCode(t, deploy(e, "app", "--parameter", "Greeting=same", "--fail-on-empty"), 1)
 }
+
+// moto does not implement UpdateTerminationProtection; the proxy plays it as
+// the API reference shows, and reports the flag in DescribeStacks after.
+func TestCfnDeleteRespectsTerminationProtection(t *testing.T) {
+	e := testenv.NewEnv(t)
+	protected := false
+	e.Proxy.Handle(testenv.OnAction("UpdateTerminationProtection", func(r *testenv.Request, _ func() *testenv.Response) *testenv.Response {
+		protected = r.Form.Get("EnableTerminationProtection") == "true"
+		return testenv.QueryResult("UpdateTerminationProtection", "<StackId>"+r.Form.Get("StackName")+"</StackId>")
+	}))
+	e.Proxy.Handle(testenv.Rewrite("DescribeStacks", func(b []byte) []byte {
+		if !protected {
+			return b
+		}
+		s := strings.ReplaceAll(string(b), "<EnableTerminationProtection>false</EnableTerminationProtection>", "")
+		return []byte(strings.Replace(s, "<StackStatus>", "<EnableTerminationProtection>true</EnableTerminationProtection><StackStatus>", 1))
+	}))
+	mustCode(t, deploy(e, "app", "--parameter", "BucketName=protected", "--termination-protection"), 0)
+	if !protected {
+		t.Fatal("termination protection was not enabled")
+	}
+	r := e.Run("cfn", "delete", "--role-arn", testenv.TargetRole, "--stack", "app")
+	mustCode(t, r, 1)
+	if !strings.Contains(r.Stderr, "termination protection enabled") || e.Proxy.Count("cloudformation:DeleteStack") != 0 {
+		t.Errorf("protected stack:\n%s", r.Stderr)
+	}
+}
+
+func TestCfnDeleteFailedNamesResourcesAndRetain(t *testing.T) {
+	e := testenv.NewEnv(t)
+	mustCode(t, deploy(e, "app", "--parameter", "BucketName=stuck"), 0)
+	deleting := false
+	e.Proxy.Handle(testenv.OnAction("DeleteStack", func(*testenv.Request, func() *testenv.Response) *testenv.Response {
+		deleting = true
+		return testenv.QueryResult("DeleteStack", "")
+	}))
+	e.Proxy.Handle(testenv.Rewrite("DescribeStacks", func(b []byte) []byte {
+		if deleting {
+			return testenv.SetStackStatus(b, "DELETE_FAILED")
+		}
+		return b
+	}))
+	e.Proxy.Handle(testenv.Rewrite("DescribeStackEvents", func(b []byte) []byte {
+		if !deleting {
+			return b
+		}
+		id := testenv.StackIDOf(b)
+		now := time.Now()
+		return testenv.InjectEvents(b,
+			testenv.StackEvent{StackID: id, StackName: "app", LogicalID: "app", PhysicalID: id, Type: "AWS::CloudFormation::Stack",
+				Status: "DELETE_FAILED", Reason: "The following resource(s) failed to delete: [Bucket].", Time: now.Add(2 * time.Millisecond), ID: "del-2"},
+			testenv.StackEvent{StackID: id, StackName: "app", LogicalID: "Bucket", PhysicalID: "stuck", Type: "AWS::S3::Bucket",
+				Status: "DELETE_FAILED", Reason: "The bucket you tried to delete is not empty", Time: now.Add(time.Millisecond), ID: "del-1"})
+	}))
+	r := e.Run("cfn", "delete", "--role-arn", testenv.TargetRole, "--stack", "app")
+	mustCode(t, r, 1)
+	for _, want := range []string{"Bucket (AWS::S3::Bucket): DELETE_FAILED: The bucket you tried to delete is not empty",
+		"deployer cfn delete --stack app --retain Bucket"} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
+		}
+	}
+}
