@@ -49,7 +49,8 @@ func scenarios() []scenario {
 		scenario{command: "cfn deploy", fault: testenv.Fault{Name: "AccessDenied on ExecuteChangeSet", Answer: func(func() *testenv.Response) *testenv.Response {
 			return testenv.QueryError(403, "AccessDenied", "User: arn:aws:sts::222222222222:assumed-role/deployer-target/x is not authorized to perform: iam:PassRole on resource: "+cfnExecRole)
 		}}, keys: []string{"cloudformation:ExecuteChangeSet"}, persist: true, wantCode: 3, wantText: "iam:PassedToService"},
-		scenario{command: "exec", fault: testenv.FaultExpired, keys: []string{"sts:AssumeRole"}, persist: true, wantCode: 3, wantText: "The credentials expired"},
+		scenario{command: "exec", fault: testenv.Fault{Name: "ExpiredToken that never ends", Answer: testenv.FaultExpired.Answer},
+			keys: []string{"sts:AssumeRole"}, persist: true, wantCode: 3, wantText: "The credentials expired"},
 		scenario{command: "cfn deploy", fault: testenv.Fault{Name: "slow CloudFormation progress (5 s)"}, wantCode: 0},
 	)
 }
