@@ -33,6 +33,7 @@ type app struct {
 	signals <-chan os.Signal
 	env     envConfig
 	log     zerolog.Logger
+	logJSON bool // advice goes into the error's JSON line instead of plain lines
 	now     func() time.Time
 	host    string
 }
@@ -83,6 +84,7 @@ func run(ctx context.Context, args []string, environ []string, io stdio, signals
 	// says, falling back to the console format.
 	var lf logFlags
 	format, level := lf.resolve(env)
+	a.logJSON = format == "json"
 	if a.log, err = logx.New(io.err, format, level, io.errTTY); err != nil {
 		a.log, _ = logx.New(io.err, "console", "info", io.errTTY)
 	}
@@ -121,17 +123,17 @@ func (a *app) dispatch(ctx context.Context, cmd string, args []string) error {
 		fmt.Fprintf(a.io.out, "deployer %s\n", version)
 		return nil
 	case "whoami":
-		return a.whoami(ctx, args)
+		return a.stoppable(ctx, args, a.whoami)
 	case "env":
-		return a.envCmd(ctx, args)
+		return a.stoppable(ctx, args, a.envCmd)
 	case "exec":
 		return a.exec(ctx, args)
 	case "cfn":
-		return a.cfnCmd(ctx, args)
+		return a.stoppable(ctx, args, a.cfnCmd)
 	case "tf":
 		return a.tfCmd(ctx, args)
 	case "doctor":
-		return a.doctorCmd(ctx, args)
+		return a.stoppable(ctx, args, a.doctorCmd)
 	case "credential-process":
 		return a.credentialProcess(ctx, args)
 	case "help", "-h", "--help":
@@ -148,7 +150,6 @@ func (a *app) report(err error) {
 	if errors.As(err, &ce) {
 		return
 	}
-	a.log.Error().Msg(err.Error())
 	var adv advisor
 	text := ""
 	if errors.As(err, &adv) {
@@ -156,6 +157,15 @@ func (a *app) report(err error) {
 	} else {
 		text = advice.For(err.Error())
 	}
+	if a.logJSON {
+		ev := a.log.Error()
+		if text != "" {
+			ev = ev.Str("advice", text)
+		}
+		ev.Msg(err.Error())
+		return
+	}
+	a.log.Error().Msg(err.Error())
 	for _, line := range strings.Split(text, "\n") {
 		if line != "" {
 			fmt.Fprintln(a.io.err, "  "+line)
@@ -188,7 +198,7 @@ func (a *app) parse(fs *flag.FlagSet, lf *logFlags, args []string) error {
 	if err != nil {
 		return exitcode.Usagef("--log-format/--log-level: %v", err)
 	}
-	a.log = log
+	a.log, a.logJSON = log, format == "json"
 	return nil
 }
 

@@ -227,3 +227,24 @@ func TestEnvFormatsAreUsable(t *testing.T) {
 		t.Errorf("json format is not credential_process output: %v %v", err, creds["Version"])
 	}
 }
+
+func TestJSONLogsCarryAdviceAndNoSecrets(t *testing.T) {
+	e := testenv.NewEnv(t)
+	e.Proxy.Handle(testenv.OnAction("AssumeRole", func(*testenv.Request, func() *testenv.Response) *testenv.Response {
+		return testenv.QueryError(http.StatusForbidden, "AccessDenied", "not authorized to perform: sts:AssumeRole")
+	}))
+	r := e.Run("whoami", "--role-arn", testenv.TargetRole, "--log-format", "json")
+	mustCode(t, r, 3)
+	lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON line: %q", l)
+		}
+	}
+	var last map[string]any
+	json.Unmarshal([]byte(lines[len(lines)-1]), &last)
+	if last["level"] != "error" || !strings.Contains(last["advice"].(string), "sts:AssumeRole") {
+		t.Errorf("error line = %v", last)
+	}
+}

@@ -51,6 +51,9 @@ func (a *app) exec(ctx context.Context, args []string) error {
 	if err != nil {
 		return exitcode.AccessErr(fmt.Errorf("retrieve credentials: %w", err))
 	}
+	if err := a.pendingSignal(); err != nil {
+		return err
+	}
 	cmd := exec.CommandContext(ctx, o.argv[0], o.argv[1:]...)
 	cmd.Cancel = func() error { return nil } // cancellation is handled by child.Run
 	cmd.Env = child.Env(a.environ, creds, s.Config.Region)

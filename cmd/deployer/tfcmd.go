@@ -65,6 +65,9 @@ func (a *app) tfCmd(ctx context.Context, args []string) error {
 	a.log.Info().Str("binary", o.bin).Str("version", ver).Str("dir", o.tf.Dir).Str("verb", o.tf.Verb).
 		Str("backend_credentials", map[bool]string{true: "source", false: "target"}[o.tf.Backend.SourceCredentials]).
 		Msg("running terraform")
+	if err := a.pendingSignal(); err != nil {
+		return err
+	}
 	r := &tf.Runner{Bin: o.bin, Env: env, Color: a.io.errTTY, Out: a.io.err, Signals: a.signals, Grace: o.grace, Log: a.log}
 	err = r.Run(ctx, o.tf)
 	served, distinct := srv.Stats()
