@@ -22,6 +22,7 @@ import (
 // config says what to measure and how often.
 type config struct {
 	deployer string
+	binName  string // the path as given, for the report
 	aws      string // empty: deployer-only (smoke)
 	out      string
 	runs     int             // runs of quick scenarios
@@ -60,6 +61,7 @@ func main() {
 // run sets up the emulator and proxy, measures, and writes the results.
 func run(ctx context.Context, c config) error {
 	var err error
+	c.binName = c.deployer
 	if c.deployer, err = filepath.Abs(c.deployer); err != nil {
 		return err
 	}

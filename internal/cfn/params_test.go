@@ -158,3 +158,13 @@ func TestChangeSetNames(t *testing.T) {
 		}
 	}
 }
+
+// TestBackoffJitterNeverShortens: two polls may never land in one second.
+func TestBackoffJitterNeverShortens(t *testing.T) {
+	b := DefaultBackoff()
+	for i := 0; i < 1000; i++ {
+		if d := b.Next(i%7 == 0); d < b.Min || d > time.Duration(float64(b.Max)*1.1) {
+			t.Fatalf("delay %v outside [%v, %v]", d, b.Min, time.Duration(float64(b.Max)*1.1))
+		}
+	}
+}

@@ -15,7 +15,7 @@ type Backoff struct {
 	Min    time.Duration // delay during warm-up and after activity
 	Max    time.Duration // cap while idle
 	Factor float64       // growth per idle tick
-	Jitter float64       // +/- fraction, so parallel pipelines do not poll in step
+	Jitter float64       // up to this fraction added, so parallel pipelines do not poll in step
 	Warm   time.Duration // how long to stay at Min from the first poll
 
 	cur   time.Duration
@@ -23,7 +23,7 @@ type Backoff struct {
 }
 
 // DefaultBackoff: one call a second for two minutes, then growing to 12 s
-// while idle: 5 calls a minute, inside CloudFormation's Describe* limits
+// while idle (plus up to 10% jitter): at most 5 calls a minute, inside CloudFormation's Describe* limits
 // shared by every pipeline of the account.
 func DefaultBackoff() *Backoff {
 	return &Backoff{Min: time.Second, Max: 12 * time.Second, Factor: 1.5, Jitter: 0.1, Warm: 2 * time.Minute}
@@ -46,7 +46,9 @@ func (b *Backoff) Next(changed bool) time.Duration {
 	}
 	d := b.cur
 	if b.Jitter > 0 {
-		d = time.Duration(float64(d) * (1 + b.Jitter*(2*rand.Float64()-1)))
+		// Jitter only lengthens: a delay below Min would put two calls in
+		// one second, over the rate the account's pipelines share.
+		d = time.Duration(float64(d) * (1 + b.Jitter*rand.Float64()))
 	}
 	return d
 }
