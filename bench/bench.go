@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -62,12 +63,13 @@ func newBench(c config, m *testenv.Moto, p *testenv.Proxy) (*bench, error) {
 		"AWS_PAGER=", "DEPLOYER_LOG_LEVEL=warn",
 	}
 	if c.aws != "" {
-		r := timed(context.Background(), b.env, dir, c.aws, "--version")
-		out := strings.TrimSpace(r.stderr)
-		if out == "" {
-			out = "aws-cli"
+		cmd := exec.Command(c.aws, "--version")
+		cmd.Env = b.env
+		out, _ := cmd.CombinedOutput() // v1 prints it on stdout or stderr depending on the release
+		b.awsVersion = "aws-cli"
+		if f := strings.Fields(string(out)); len(f) > 0 {
+			b.awsVersion = f[0]
 		}
-		b.awsVersion = strings.Fields(out)[0]
 	}
 	return b, nil
 }

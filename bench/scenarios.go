@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -148,7 +149,7 @@ func (b *bench) assumeAndExec(ctx context.Context) error {
 			ds = append(ds, r.wall())
 		}
 		med[c.name] = median(ds)
-		fmt.Fprintf(&b.out, "| `%s` | %s | %d |\n", c.name, secs(med[c.name]), len(ds))
+		fmt.Fprintf(&b.out, "| `%s` | %s | %d |\n", strings.ReplaceAll(c.name, "|", `\|`), secs(med[c.name]), len(ds))
 	}
 	if len(cases) == 2 {
 		fmt.Fprintf(&b.out, "\nratio deployer/snippet: **%s**\n", ratio(med[cases[0].name], med[cases[1].name]))
