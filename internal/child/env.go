@@ -12,20 +12,31 @@ import (
 )
 
 // credentialVars could lead an SDK inside the child to credentials other than
-// the ones we hand it; every one is removed before ours are set. The
-// deployer's own role variables go too: the child already runs as the target,
-// and a nested deployer must not chain from there by accident.
+// the ones we hand it; every one is removed before ours are set. The list is
+// the union of what the Go SDK v1 and v2 (aws/session and config env_config),
+// botocore (EnvProvider, SharedCredentialProvider, BotoProvider,
+// OriginalEC2Provider, AssumeRoleWithWebIdentityProvider) and the Java SDK v1
+// and v2 read: AWS_ACCESS_KEY and AWS_SECRET_KEY are the older names Go and
+// Java still accept, BOTO_CONFIG and AWS_CREDENTIAL_FILE are botocore's
+// legacy files, AWS_CREDENTIAL_PROFILES_FILE is Java v1's shared file, and
+// AWS_ACCOUNT_ID would route account-based endpoints to another account. The
+// deployer's own role variables go too: the child already runs as the
+// target, and a nested deployer must not chain from there by accident.
 var credentialVars = []string{
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-	"AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+	"AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCOUNT_ID",
+	"AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
-	"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-	"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_CREDENTIAL_PROCESS",
+	"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_CREDENTIAL_PROFILES_FILE",
+	"AWS_CREDENTIAL_FILE", "BOTO_CONFIG", "AWS_REGION", "AWS_DEFAULT_REGION",
+	"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "AWS_CREDENTIAL_PROCESS",
 	"DEPLOYER_ROLE_ARN", "TARGET_ROLE_ARN", "DEPLOYER_EXTERNAL_ID", "DEPLOYER_PROFILE",
 	"DEPLOYER_SESSION_NAME", "TARGET_ROLE_SESSION",
 }
 
-// credentialPrefixes are removed as whole families.
+// credentialPrefixes are removed as whole families (the container endpoint's
+// URIs, its token and token file). AWS_EC2_METADATA_DISABLED and
+// AWS_EC2_METADATA_V1_DISABLED stay: they only switch a source off.
 var credentialPrefixes = []string{"AWS_CONTAINER_CREDENTIALS_", "AWS_CONTAINER_AUTHORIZATION_TOKEN"}
 
 // Scrub returns base without any variable that names or leads to credentials.

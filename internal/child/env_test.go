@@ -33,3 +33,22 @@ func TestEnvReplacesEveryCredentialSource(t *testing.T) {
 		t.Errorf("Names = %v", Names(got))
 	}
 }
+
+// TestScrubRemovesLegacyCredentialNames covers names only some SDKs read: the
+// Go and Java SDKs still take AWS_ACCESS_KEY/AWS_SECRET_KEY, botocore reads
+// BOTO_CONFIG and AWS_CREDENTIAL_FILE, Java v1 AWS_CREDENTIAL_PROFILES_FILE.
+// Any one of them left in place hands the child another identity.
+func TestScrubRemovesLegacyCredentialNames(t *testing.T) {
+	leaky := []string{
+		"AWS_ACCESS_KEY=AKIAOLD", "AWS_SECRET_KEY=old", "AWS_ACCOUNT_ID=111111111111",
+		"AWS_CREDENTIAL_PROFILES_FILE=/j", "AWS_CREDENTIAL_FILE=/b", "BOTO_CONFIG=/boto",
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT=http://169.254.169.254", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6",
+		"AWS_SECURITY_TOKEN=old", "AWS_CREDENTIAL_EXPIRATION=2020-01-01T00:00:00Z",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=/t",
+	}
+	kept := []string{"AWS_EC2_METADATA_DISABLED=true", "AWS_EC2_METADATA_V1_DISABLED=true", "PATH=/bin"}
+	got := Scrub(append(append([]string(nil), leaky...), kept...))
+	if d := cmp.Diff(kept, got); d != "" {
+		t.Errorf("Scrub mismatch (-want +got):\n%s", d)
+	}
+}
