@@ -2,9 +2,11 @@ package cfn
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,15 +75,16 @@ func ParseParameters(data []byte, into *Inputs) error {
 		return nil
 	}
 	if !strings.HasPrefix(trimmed, "[") && !strings.HasPrefix(trimmed, "{") && looksLikeKVLines(trimmed) {
-		return parseKVLines(trimmed, into)
+		// The untrimmed text, so line numbers match the file.
+		return parseKVLines(string(data), into)
 	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
-		return fmt.Errorf("not JSON or YAML: %v (%s)", firstLine(err.Error()), formsExpected)
+		return fmt.Errorf("not JSON or YAML: %s (%s)", syntaxProblem(err), formsExpected)
 	}
 	var doc any
 	if err := json.Unmarshal(js, &doc); err != nil {
-		return fmt.Errorf("not JSON or YAML: %v (%s)", err, formsExpected)
+		return fmt.Errorf("not JSON or YAML: %s (%s)", syntaxProblem(err), formsExpected)
 	}
 	switch d := doc.(type) {
 	case []any:
@@ -201,11 +204,20 @@ func scalar(v any) (string, error) {
 // AddKV adds one K=V parameter, as given by --parameter.
 func AddKV(s string, into *Inputs) error { return addKV(s, into) }
 
+// addKV's errors name the key at most, never the value: the value is often a
+// password, and the error ends up in CI logs. Without '=' the whole text may
+// be a value, so nothing of it is shown.
 func addKV(s string, into *Inputs) error {
 	k, v, ok := strings.Cut(s, "=")
 	k = strings.TrimSpace(k)
-	if !ok || k == "" || !validParamKey(k) {
-		return fmt.Errorf("%q is not a parameter (expected KEY=VALUE with an alphanumeric KEY)", clip(s))
+	if !ok {
+		return fmt.Errorf("no '=' (expected KEY=VALUE with an alphanumeric KEY)")
+	}
+	if k == "" {
+		return fmt.Errorf("empty key (expected KEY=VALUE with an alphanumeric KEY)")
+	}
+	if !validParamKey(k) {
+		return fmt.Errorf("%q is not a parameter key (expected KEY=VALUE with an alphanumeric KEY)", clip(k))
 	}
 	into.Values[k] = v
 	return nil
@@ -255,7 +267,32 @@ func clip(s string) string {
 	return s
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// yamlLine finds the "line N" go-yaml puts in its syntax errors.
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// syntaxProblem describes a YAML or JSON parse error by its line and the
+// parser's fixed wording only. Some go-yaml messages quote the input
+// ("cannot decode !!str `...`", "unknown anchor '...'"), so any description
+// holding a quote character is withheld: the file may be full of secrets.
+func syntaxProblem(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	if i := strings.LastIndex(msg, "yaml: "); i >= 0 {
+		msg = msg[i+len("yaml: "):]
+	}
+	line := ""
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line = "line " + m[1]
+		msg = strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		msg = fmt.Sprintf("JSON syntax error at byte %d", se.Offset)
+	}
+	if strings.ContainsAny(msg, "\"'`") || len(msg) > 80 {
+		msg = "syntax error (details withheld: they quote the file)"
+	}
+	if line == "" {
+		return msg
+	}
+	return line + ": " + msg
 }

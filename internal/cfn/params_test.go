@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +168,59 @@ func TestBackoffJitterNeverShortens(t *testing.T) {
 		if d := b.Next(i%7 == 0); d < b.Min || d > time.Duration(float64(b.Max)*1.1) {
 			t.Fatalf("delay %v outside [%v, %v]", d, b.Min, time.Duration(float64(b.Max)*1.1))
 		}
+	}
+}
+
+// TestErrorsNeverQuoteValues: parameter and template errors end up in CI
+// logs, so they name the file, the line or item and the key, never a value
+// (issue 12, finding 3).
+func TestErrorsNeverQuoteValues(t *testing.T) {
+	const secret = "Sup3rS3cretValue"
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, body string
+		want       []string // each must appear in the error
+	}{
+		{"kv line with bad key", "\n# db\nA=1\nDB_PASSWORD=" + secret + "!\n", []string{"line 4", `"DB_PASSWORD"`}},
+		{"kv line without equals", "A=1\n" + secret + "\n", []string{"line 2"}},
+		{"json list item", `["A=1", "DB_PASSWORD=` + secret + `"]`, []string{"item 2", `"DB_PASSWORD"`}},
+		{"json list bare value", `["` + secret + `"]`, []string{"item 1", "no '='"}},
+		{"yaml tag quoting its scalar", "Parameters:\n  A: !!int " + secret + "\n", []string{"not JSON or YAML"}},
+		{"yaml unknown anchor", "Parameters:\n  A: *" + secret + "\n", []string{"not JSON or YAML"}},
+		{"yaml syntax", "Parameters:\n  A: " + secret + ": x\n", []string{"line 2", "mapping values"}},
+		{"unterminated json", `{"Parameters": {"A": "` + secret, []string{"not JSON or YAML"}},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".txt")
+		if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		in := NewInputs()
+		err := ReadParameterFile(path, &in)
+		if err == nil {
+			t.Errorf("%s: accepted", tc.name)
+			continue
+		}
+		msg := err.Error()
+		if strings.Contains(msg, secret[:6]) {
+			t.Errorf("%s: error repeats the value: %s", tc.name, msg)
+		}
+		for _, w := range append(tc.want, path) {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: error %q does not name %s", tc.name, msg, w)
+			}
+		}
+	}
+
+	in := NewInputs()
+	if err := AddKV("DB_PASSWORD="+secret+"!", &in); err == nil || strings.Contains(err.Error(), secret[:6]) || !strings.Contains(err.Error(), "DB_PASSWORD") {
+		t.Errorf("--parameter error = %v, want the key named and the value left out", err)
+	}
+
+	tpl := filepath.Join(dir, "template.yaml")
+	if err := os.WriteFile(tpl, []byte("Resources:\n  Db:\n    Password: !!int "+secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadTemplate(tpl, "us-east-1"); err == nil || strings.Contains(err.Error(), secret[:6]) || !strings.Contains(err.Error(), tpl) {
+		t.Errorf("template error = %v, want the file named and no raw text", err)
 	}
 }

@@ -65,7 +65,7 @@ func LoadTemplate(ref, region string) (Template, error) {
 	}
 	var doc any
 	if err := yaml.Unmarshal(body, &doc); err != nil {
-		return t, fmt.Errorf("%s does not parse as YAML or JSON: %v", ref, err)
+		return t, fmt.Errorf("%s does not parse as YAML or JSON: %s", ref, syntaxProblem(err))
 	}
 	if _, ok := doc.(map[any]any); !ok {
 		return t, fmt.Errorf("%s is not a template (expected a YAML or JSON object with Resources)", ref)
