@@ -16,7 +16,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test fuzz demo bench clean
+.PHONY: build test fuzz demo bench clean release release-check
 
 # Fuzzers of every parser of user input; their seeds run in every go test.
 FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
@@ -68,3 +68,27 @@ demo: build $(MOTO) $(TERRAFORM)
 
 clean:
 	rm -rf bin .demo
+
+## ---- releases: reproducible archives, checksums and an SBOM (issue 17) ----
+# A Make recipe and scripts/release, not GoReleaser: see docs/drafts/release.md.
+RELEASE_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+DIST            := dist
+RELEASE_COMMIT   = $(shell git rev-parse HEAD)
+# The build date and every archived file's time is the commit's, so a
+# rebuild of the same commit gives the same bytes.
+RELEASE_DATE     = $(shell git log -1 --format=%cI)
+
+## release: archives for RELEASE_TARGETS, checksums.txt and a CycloneDX SBOM in dist/ (tag first: make release VERSION=v1.2.3)
+release:
+	rm -rf $(DIST)
+	go run ./scripts/release -version $(VERSION) -commit $(RELEASE_COMMIT) -date $(RELEASE_DATE) \
+	  -targets "$(RELEASE_TARGETS)" -out $(DIST)
+
+## release-check: two releases of this commit must be byte-identical
+release-check:
+	rm -rf .release-check
+	$(MAKE) --no-print-directory release DIST=.release-check/a
+	$(MAKE) --no-print-directory release DIST=.release-check/b
+	diff -r .release-check/a .release-check/b
+	@echo "release-check: $$(ls .release-check/a | wc -l) files byte-identical in two builds"
+	rm -rf .release-check
