@@ -1,10 +1,5 @@
 package tf
 
-import (
-	"fmt"
-	"strings"
-)
-
 // SourceProfile is the profile name the backend uses with
 // --backend-credentials source; it exists only in the run's temporary
 // shared config file.
@@ -16,30 +11,6 @@ type Backend struct {
 	Bucket, Key, Region string
 	Config              []string // K=V, passed through
 	SourceCredentials   bool     // use the pipeline's own credentials for state
-}
-
-// credentialKeys may not be set through --backend-config.
-var credentialKeys = map[string]bool{
-	"access_key": true, "secret_key": true, "token": true, "session_token": true,
-	"shared_credentials_file": true, "shared_credentials_files": true,
-}
-
-// CheckBackendConfig refuses K=V values that are malformed or carry
-// credentials.
-func CheckBackendConfig(kvs []string) error {
-	for _, kv := range kvs {
-		k, _, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return fmt.Errorf("%q is not a backend setting (expected KEY=VALUE)", kv)
-		}
-		if credentialKeys[strings.ToLower(k)] {
-			return fmt.Errorf("%q may not be set: terraform would store the credentials in .terraform/ and plan files (expected the deployer to provide credentials)", k)
-		}
-		if strings.EqualFold(k, "profile") {
-			return fmt.Errorf("%q may not be set: the deployer decides the backend's credentials (expected --backend-credentials target|source)", k)
-		}
-	}
-	return nil
 }
 
 // common are the flags every state-touching command gets.
