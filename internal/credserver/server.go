@@ -29,11 +29,13 @@ import (
 type Server struct {
 	// BaseURL is http://127.0.0.1:PORT; a source is served at BaseURL/NAME.
 	BaseURL string
-	// Token must be sent as the Authorization header.
+	// Token must be sent as the Authorization header for the "target"
+	// source, the one every child (providers, local-exec) is handed.
 	Token string
 
 	srv     *http.Server
 	sources map[string]aws.CredentialsProvider
+	tokens  map[string]string // per source: one token never opens another source
 	early   time.Duration
 	log     zerolog.Logger
 
@@ -51,13 +53,29 @@ type Options struct {
 	// they come back when the deployer's cache renews, not later.
 	RefreshBefore time.Duration
 	Log           zerolog.Logger
+	// IdleTimeout closes a kept-alive connection left unused this long;
+	// WriteTimeout bounds a request from its headers to the end of the
+	// answer (an STS call included). Zero means DefaultIdleTimeout and
+	// DefaultWriteTimeout.
+	IdleTimeout, WriteTimeout time.Duration
 }
 
-// Start listens on a random loopback port with a random token.
+// Defaults for Options: SDKs ask again minutes apart, so nothing is lost by
+// closing idle connections; an answer needs one STS call at most.
+const (
+	DefaultIdleTimeout  = 30 * time.Second
+	DefaultWriteTimeout = 60 * time.Second
+)
+
+// Start listens on a random loopback port, with a random token per source.
 func Start(o Options) (*Server, error) {
-	tok := make([]byte, 32)
-	if _, err := rand.Read(tok); err != nil {
-		return nil, err
+	tokens := make(map[string]string, len(o.Sources))
+	for name := range o.Sources {
+		tok := make([]byte, 32)
+		if _, err := rand.Read(tok); err != nil {
+			return nil, err
+		}
+		tokens[name] = hex.EncodeToString(tok)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -65,15 +83,34 @@ func Start(o Options) (*Server, error) {
 	}
 	s := &Server{
 		BaseURL: "http://" + ln.Addr().String(),
-		Token:   hex.EncodeToString(tok),
+		Token:   tokens["target"],
 		sources: o.Sources,
+		tokens:  tokens,
 		early:   o.RefreshBefore,
 		log:     o.Log,
 		lastKey: map[string]string{},
 	}
-	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 5 * time.Second}
+	s.srv = &http.Server{
+		Handler:           http.HandlerFunc(s.serve),
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       orDefault(o.IdleTimeout, DefaultIdleTimeout),
+		WriteTimeout:      orDefault(o.WriteTimeout, DefaultWriteTimeout),
+	}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// TokenFor returns the token that opens source name, and only that source.
+// The "source" token (the pipeline's own credentials, which can assume every
+// target) belongs in the backend's credential_process alone, never in the
+// environment that providers and local-exec children inherit.
+func (s *Server) TokenFor(name string) string { return s.tokens[name] }
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
 }
 
 // URL is the full URI of one source.
@@ -103,14 +140,22 @@ type response struct {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(s.Token)) != 1 {
+	name := strings.Trim(r.URL.Path, "/")
+	// An unknown path is compared with a token of its own length too, so
+	// the answer's timing tells nothing about which sources exist.
+	want, known := s.tokens[name]
+	if !known {
+		want = s.Token
+	}
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) != 1 || !known {
+		// A client that guesses gets one try per connection.
+		w.Header().Set("Connection", "close")
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	name := strings.Trim(r.URL.Path, "/")
-	p, ok := s.sources[name]
-	if !ok || r.Method != http.MethodGet {
-		http.Error(w, "not found", http.StatusNotFound)
+	p := s.sources[name]
+	if r.Method != http.MethodGet {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	creds, err := p.Retrieve(r.Context())

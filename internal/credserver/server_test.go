@@ -45,7 +45,7 @@ func TestServerSpeaksTheContainerProtocol(t *testing.T) {
 	for _, tc := range []struct {
 		token, path string
 		want        int
-	}{{"", "/target", 401}, {"wrong", "/target", 401}, {s.Token, "/other", 404}} {
+	}{{"", "/target", 401}, {"wrong", "/target", 401}, {s.Token, "/other", 401}} {
 		req, _ := http.NewRequest(http.MethodGet, s.BaseURL+tc.path, nil)
 		if tc.token != "" {
 			req.Header.Set("Authorization", tc.token)
