@@ -25,10 +25,12 @@ import (
 // Status of one check.
 type Status string
 
-// The three outcomes.
+// The outcomes. Warn is a working set-up that lacks a recommended guard;
+// it prints its fix but does not fail the run.
 const (
 	Pass Status = "PASS"
 	Fail Status = "FAIL"
+	Warn Status = "WARN"
 	Skip Status = "SKIP"
 )
 
@@ -47,8 +49,11 @@ type IAM interface {
 
 // S3 is the part of S3 the doctor calls.
 type S3 interface {
-	HeadBucket(ctx context.Context, in *s3.HeadBucketInput, optFns ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, optFns ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
 	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetBucketLocation(ctx context.Context, in *s3.GetBucketLocationInput, optFns ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
+	GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, optFns ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, optFns ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
 }
 
 // KMS is the part of KMS the doctor calls.
@@ -64,6 +69,9 @@ type Clients struct {
 	TargetKMS KMS
 	SourceS3  S3  // owner side of a cross-account bucket
 	SourceKMS KMS // owner side of a cross-account key
+	// SourceIAM reads the pipeline account's own role (the CodeBuild role's
+	// trust); nil skips that check.
+	SourceIAM IAM
 }
 
 // Setup is what is being checked.
@@ -82,15 +90,16 @@ type Setup struct {
 func Run(ctx context.Context, s Setup, c Clients) []Check {
 	var out []Check
 	sess := s.Session
-	target := who{ARN: roleARNOf(sess), Account: sess.Target.Account}
 	if sess.RoleARN != "" {
 		out = append(out, trustCheck(ctx, s, c))
 		out = append(out, durationCheck(ctx, s, c))
 	}
 	out = append(out, execRoleCheck(ctx, s, c))
-	out = append(out, bucketCheck(ctx, "artifact bucket", s.ArtifactBucket, "s3:GetObject", target, c))
-	out = append(out, keyCheck(ctx, s.KMSKeyID, target, c))
-	out = append(out, bucketCheck(ctx, "state bucket", s.BackendBucket, "s3:PutObject", target, c))
+	out = append(out, codeBuildTrustCheck(ctx, s, c))
+	roles := rolesOf(s)
+	out = append(out, bucketChecks(ctx, artifactBucket, s.ArtifactBucket, s, roles, c)...)
+	out = append(out, keyChecks(ctx, s, roles, c)...)
+	out = append(out, bucketChecks(ctx, stateBucket, s.BackendBucket, s, roles, c)...)
 	return out
 }
 
@@ -98,8 +107,10 @@ func Run(ctx context.Context, s Setup, c Clients) []Check {
 func Write(w io.Writer, checks []Check) (failed int) {
 	for _, ch := range checks {
 		fmt.Fprintf(w, "%-4s  %-30s %s\n", ch.Status, ch.Name, ch.Detail)
-		if ch.Status == Fail {
-			failed++
+		if ch.Status == Fail || ch.Status == Warn {
+			if ch.Status == Fail {
+				failed++
+			}
 			for _, line := range strings.Split(ch.Fix, "\n") {
 				if line != "" {
 					fmt.Fprintln(w, "        "+line)
@@ -175,60 +186,6 @@ func execRoleCheck(ctx context.Context, s Setup, c Clients) Check {
 	return Check{Status: Pass, Name: name, Detail: s.CfnRoleARN + " exists in the target account and trusts CloudFormation"}
 }
 
-// bucketCheck: a live call as the target role, then, when the bucket belongs
-// to the pipeline account, its policy must admit the target role.
-func bucketCheck(ctx context.Context, name, bucket, action string, target who, c Clients) Check {
-	if bucket == "" {
-		return Check{Status: Skip, Name: name, Detail: "not given"}
-	}
-	if _, err := c.TargetS3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%s not reachable from the target role: %s", bucket, short(err)),
-			Fix: bucketFix(bucket, action, target)}
-	}
-	out, err := c.SourceS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
-	if err != nil {
-		if code(err) == "NoSuchBucketPolicy" {
-			return Check{Status: Fail, Name: name, Detail: bucket + " has no bucket policy, so no other account can use it", Fix: bucketFix(bucket, action, target)}
-		}
-		return Check{Status: Pass, Name: name, Detail: bucket + " reachable (its policy is not readable from the pipeline account)"}
-	}
-	p, err := parsePolicy(aws.ToString(out.Policy))
-	if err != nil || !p.allows(target, action) {
-		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("the policy of %s does not allow %s to %s", bucket, target.ARN, action),
-			Fix: bucketFix(bucket, action, target)}
-	}
-	return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("%s allows %s to %s", bucket, target.ARN, action)}
-}
-
-func bucketFix(bucket, action string, target who) string {
-	return fmt.Sprintf(`add to the bucket policy of %s: {"Effect":"Allow","Principal":{"AWS":"%s"},"Action":["%s","s3:GetObject"],"Resource":"arn:aws:s3:::%s/*"}`,
-		bucket, target.ARN, action, bucket)
-}
-
-func keyCheck(ctx context.Context, keyID string, target who, c Clients) Check {
-	name := "KMS key"
-	if keyID == "" {
-		return Check{Status: Skip, Name: name, Detail: "not given"}
-	}
-	fix := fmt.Sprintf(`add to the key policy: {"Effect":"Allow","Principal":{"AWS":"%s"},"Action":["kms:Decrypt","kms:GenerateDataKey","kms:DescribeKey"],"Resource":"*"}`, target.ARN)
-	keyAcct := accountOf(keyID)
-	if keyAcct == "" || keyAcct == target.Account {
-		if _, err := c.TargetKMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)}); err != nil {
-			return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("%s not usable from the target role: %s", keyID, short(err)), Fix: fix}
-		}
-		return Check{Status: Pass, Name: name, Detail: keyID + " usable from the target role"}
-	}
-	out, err := c.SourceKMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default")})
-	if err != nil {
-		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("cannot read the policy of %s from the pipeline account: %s", keyID, short(err)), Fix: fix}
-	}
-	p, err := parsePolicy(aws.ToString(out.Policy))
-	if err != nil || !p.allows(target, "kms:Decrypt") {
-		return Check{Status: Fail, Name: name, Detail: fmt.Sprintf("the key policy of %s does not let %s decrypt", keyID, target.ARN), Fix: fix}
-	}
-	return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("key policy lets %s decrypt", target.ARN)}
-}
-
 func getRole(ctx context.Context, c IAM, name string) (trust string, maxDur time.Duration, err error) {
 	out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	if err != nil {
@@ -267,4 +224,20 @@ func short(err error) string {
 		return api.ErrorCode() + ": " + api.ErrorMessage()
 	}
 	return err.Error()
+}
+
+// rolesOf names the two target roles whose access the policies must grant:
+// the deploy role (the session's) and, when given, the execution role that
+// CloudFormation uses to fetch nested templates and code.
+func rolesOf(s Setup) (r targetRoles) {
+	r.deploy = who{ARN: roleARNOf(s.Session), Account: s.Session.Target.Account}
+	if s.CfnRoleARN != "" {
+		r.exec = &who{ARN: s.CfnRoleARN, Account: accountOf(s.CfnRoleARN)}
+	}
+	return r
+}
+
+type targetRoles struct {
+	deploy who
+	exec   *who // nil: no --cfn-role-arn, so not checked
 }

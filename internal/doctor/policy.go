@@ -3,22 +3,22 @@ package doctor
 import (
 	"encoding/json"
 	"net/url"
-	"path"
 	"strings"
 )
 
-// policy is an IAM policy document, read only as far as the doctor needs:
-// which principals an Allow statement admits to which actions. Conditions
-// other than a principal-ARN pattern are treated as satisfiable; the doctor
-// reports what is certainly missing, not everything IAM could still deny.
+// policy is an IAM policy document (trust, bucket or key policy), read as
+// far as the doctor needs: which principals a statement names, for which
+// actions and resources, under which conditions.
 type policy struct {
 	Statement statements `json:"Statement"`
 }
 
 type statement struct {
+	Sid       string                    `json:"Sid"`
 	Effect    string                    `json:"Effect"`
 	Principal any                       `json:"Principal"`
 	Action    stringOrList              `json:"Action"`
+	Resource  stringOrList              `json:"Resource"`
 	Condition map[string]map[string]any `json:"Condition"`
 }
 
@@ -72,18 +72,12 @@ type who struct {
 	Service string // e.g. cloudformation.amazonaws.com; set instead of ARN
 }
 
-// allows reports whether an Allow statement admits w to action.
+// allows reports whether an Allow statement admits w to action, on any
+// resource and treating conditions on keys the doctor cannot know (an
+// external id, a source IP) as satisfiable: the doctor reports what is
+// certainly missing, not everything IAM could still deny.
 func (p policy) allows(w who, action string) bool {
-	for _, st := range p.Statement {
-		if st.Effect != "Allow" || !actionMatches(st.Action, action) || !principalMatches(st.Principal, w) {
-			continue
-		}
-		if w.ARN != "" && !principalConditionHolds(st.Condition, w.ARN) {
-			continue
-		}
-		return true
-	}
-	return false
+	return p.decide(request{who: w, action: action}) == allowed
 }
 
 // principals lists the AWS principals Allow statements name for action, for
@@ -101,7 +95,7 @@ func (p policy) principals(action string) []string {
 
 func actionMatches(actions []string, want string) bool {
 	for _, a := range actions {
-		if ok, _ := path.Match(strings.ToLower(a), strings.ToLower(want)); ok {
+		if wildcardMatch(strings.ToLower(a), strings.ToLower(want)) {
 			return true
 		}
 	}
@@ -116,15 +110,24 @@ func principalValues(p any, kind string) []string {
 		}
 		return nil
 	}
-	switch v := m[kind].(type) {
+	return anyStrings(m[kind])
+}
+
+// anyStrings reads a JSON string or list of strings (principals, condition
+// values); booleans are read as "true"/"false" as IAM compares them.
+func anyStrings(v any) []string {
+	switch v := v.(type) {
 	case string:
 		return []string{v}
+	case bool:
+		if v {
+			return []string{"true"}
+		}
+		return []string{"false"}
 	case []any:
 		var out []string
 		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
+			out = append(out, anyStrings(x)...)
 		}
 		return out
 	}
@@ -148,39 +151,29 @@ func principalMatches(p any, w who) bool {
 	return false
 }
 
-// principalConditionHolds checks aws:PrincipalArn patterns, the usual way to
-// narrow an account-wide principal to one role name.
-func principalConditionHolds(cond map[string]map[string]any, arn string) bool {
-	for op, kv := range cond {
-		for key, val := range kv {
-			if !strings.EqualFold(key, "aws:PrincipalArn") {
-				continue
-			}
-			var pats []string
-			switch v := val.(type) {
-			case string:
-				pats = []string{v}
-			case []any:
-				for _, x := range v {
-					if s, ok := x.(string); ok {
-						pats = append(pats, s)
-					}
-				}
-			}
-			matched := false
-			for _, pat := range pats {
-				if strings.Contains(op, "Like") {
-					if ok, _ := path.Match(pat, arn); ok {
-						matched = true
-					}
-				} else if pat == arn {
-					matched = true
-				}
-			}
-			if !matched {
-				return false
-			}
+// wildcardMatch is IAM's matching: * is any run of characters, slashes
+// included (unlike path.Match), and ? is one character.
+func wildcardMatch(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
 		}
 	}
-	return true
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }

@@ -1,0 +1,127 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+)
+
+// keyChecks: the key is a customer-managed key (an AWS-managed key such as
+// aws/s3 has a policy no one can edit, so no other account can ever use
+// it), its policy lets the deploy and execution roles decrypt through S3,
+// and it does not let them use the key outside S3, where no bucket policy
+// confines them to their prefix.
+func keyChecks(ctx context.Context, s Setup, roles targetRoles, c Clients) []Check {
+	keyID := s.KMSKeyID
+	if keyID == "" {
+		return []Check{{Status: Skip, Name: "KMS key", Detail: "not given"}}
+	}
+	region := s.Session.Config.Region
+	if r := regionOf(keyID); r != "" {
+		region = r
+	}
+	target := roles.deploy
+	keyAcct := accountOf(keyID)
+	if isAWSManagedAlias(keyID) {
+		return []Check{awsManagedKey(keyID, target)}
+	}
+	if keyAcct == "" || keyAcct == target.Account {
+		if _, err := c.TargetKMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)}); err != nil {
+			return []Check{{Status: Fail, Name: "KMS key", Detail: fmt.Sprintf("%s not usable from the target role: %s", keyID, short(err)),
+				Fix: "add to the key policy: " + keyStatement(target, []string{"kms:Decrypt", "kms:GenerateDataKey"}, region)}}
+		}
+		return []Check{{Status: Pass, Name: "KMS key", Detail: keyID + " usable from the target role"}}
+	}
+	if d, err := c.SourceKMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)}); err == nil && d.KeyMetadata != nil &&
+		d.KeyMetadata.KeyManager == types.KeyManagerTypeAws {
+		return []Check{awsManagedKey(keyID, target)}
+	}
+	out, err := c.SourceKMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default")})
+	if err != nil {
+		return []Check{{Status: Fail, Name: "KMS key", Detail: fmt.Sprintf("cannot read the policy of %s from the pipeline account: %s", keyID, short(err)),
+			Fix: "add to the key policy: " + keyStatement(target, []string{"kms:Decrypt", "kms:GenerateDataKey"}, region)}}
+	}
+	p, err := parsePolicy(aws.ToString(out.Policy))
+	if err != nil {
+		return []Check{{Status: Fail, Name: "KMS key", Detail: fmt.Sprintf("the policy of %s does not parse: %v", keyID, err)}}
+	}
+	checks := []Check{keyAdmits(p, "KMS key", keyID, target, []string{"kms:Decrypt", "kms:GenerateDataKey"}, region)}
+	if roles.exec == nil {
+		checks = append(checks, Check{Status: Skip, Name: "KMS key: exec role", Detail: "no --cfn-role-arn given"})
+	} else {
+		checks = append(checks, keyAdmits(p, "KMS key: exec role", keyID, *roles.exec, []string{"kms:Decrypt"}, region))
+	}
+	return append(checks, viaServiceCheck(p, keyID, roles, region))
+}
+
+// keyAdmits: w may perform every action when S3 calls KMS on its behalf.
+func keyAdmits(p policy, name, keyID string, w who, actions []string, region string) Check {
+	var missing []string
+	for _, a := range actions {
+		if p.decide(request{who: w, action: a, context: viaS3(region)}) != allowed {
+			missing = append(missing, a)
+		}
+	}
+	if len(missing) > 0 {
+		return Check{Status: Fail, Name: name,
+			Detail: fmt.Sprintf("the key policy of %s does not let %s %s through S3", keyID, w.ARN, strings.Join(missing, ", ")),
+			Fix:    "add to the key policy: " + keyStatement(w, missing, region)}
+	}
+	return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("key policy lets %s %s through s3.%s", w.ARN, strings.Join(actions, ", "), region)}
+}
+
+// viaServiceCheck: a direct call (no kms:ViaService) by a target role is
+// not allowed. Strict: a condition on a key the call lacks fails, as in IAM.
+func viaServiceCheck(p policy, keyID string, roles targetRoles, region string) Check {
+	name := "KMS key through S3 only"
+	ws := []who{roles.deploy}
+	if roles.exec != nil {
+		ws = append(ws, *roles.exec)
+	}
+	var direct, sids []string
+	for _, w := range ws {
+		r := request{who: w, action: "kms:Decrypt", strict: true}
+		if p.decide(r) == allowed {
+			direct = append(direct, w.ARN)
+			sids = append(sids, p.allowingSids(r)...)
+		}
+	}
+	if len(direct) == 0 {
+		return Check{Status: Pass, Name: name, Detail: "target roles may decrypt only through s3." + region}
+	}
+	return Check{Status: Fail, Name: name,
+		Detail: fmt.Sprintf("%s may decrypt with %s directly, outside the bucket policies' prefixes", strings.Join(direct, ", "), keyID),
+		Fix: fmt.Sprintf("in the key policy, add to %s the condition {\"StringEquals\":{\"kms:ViaService\":\"s3.%s.amazonaws.com\"}}, e.g.:\n%s",
+			describeSids(sids), region, keyStatement(roles.deploy, []string{"kms:Decrypt", "kms:GenerateDataKey"}, region))}
+}
+
+func awsManagedKey(keyID string, w who) Check {
+	return Check{Status: Fail, Name: "KMS key",
+		Detail: keyID + " is an AWS managed key (KeyManager AWS): its policy admits only its own account, so no target account can decrypt",
+		Fix:    "encrypt the bucket with a customer managed key (buildspec/iam/cicd-account.yaml creates one) whose policy has: " + keyStatement(w, []string{"kms:Decrypt"}, "<region>")}
+}
+
+func viaS3(region string) map[string]string {
+	return map[string]string{"kms:ViaService": "s3." + region + ".amazonaws.com"}
+}
+
+func keyStatement(w who, actions []string, region string) string {
+	return fmt.Sprintf(`{"Effect":"Allow","Principal":{"AWS":"%s"},"Action":%s,"Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.%s.amazonaws.com"},"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/%s"}}}`,
+		w.Account, jsonList(actions), region, roleName(w))
+}
+
+func isAWSManagedAlias(keyID string) bool {
+	return strings.HasPrefix(keyID, "alias/aws/") || strings.Contains(keyID, ":alias/aws/")
+}
+
+func regionOf(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) > 3 {
+		return parts[3]
+	}
+	return ""
+}
