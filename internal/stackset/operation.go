@@ -13,7 +13,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
@@ -21,14 +20,27 @@ import (
 type Engine struct {
 	CFN API
 	Log zerolog.Logger
-	// Backoff returns a fresh poll schedule; nil means cfn.DefaultBackoff,
-	// the schedule stacks are followed with.
-	Backoff func() *cfn.Backoff
+	// Backoff returns a fresh poll schedule; pass cfn.DefaultBackoff's, so
+	// StackSets are polled like stacks. nil means a fixed 2 s schedule
+	// (within the Describe* limits shared by the account's pipelines); this
+	// package does not import cfn, so it never waits on cfn's refactors.
+	Backoff func() Schedule
 	// Heartbeat is the longest silence while waiting; default 60 s.
 	Heartbeat time.Duration
 	// NewOperationID makes operation ids; nil means random ones.
 	NewOperationID func() string
 }
+
+// Schedule spaces polls; *cfn.Backoff satisfies it.
+type Schedule interface {
+	// Next returns the delay before the next poll; changed says whether
+	// the last poll saw progress.
+	Next(changed bool) time.Duration
+}
+
+type fixedSchedule time.Duration
+
+func (f fixedSchedule) Next(bool) time.Duration { return time.Duration(f) }
 
 // session is one command's calls on one StackSet.
 type session struct {
@@ -216,11 +228,11 @@ func (s *session) stopped(ctx context.Context, id string, status types.StackSetO
 	return cause
 }
 
-func (s *session) backoff() *cfn.Backoff {
+func (s *session) backoff() Schedule {
 	if s.Backoff != nil {
 		return s.Backoff()
 	}
-	return cfn.DefaultBackoff()
+	return fixedSchedule(2 * time.Second)
 }
 
 func (s *session) newID() string {
