@@ -198,3 +198,66 @@ func TestKitOnEmulatorIsolatesTargetAccounts(t *testing.T) {
 		}
 	})
 }
+
+// The kit's optional parts, deployed: the execution role's permissions
+// boundary, the StackSet roles (checked by the doctor's --stack-set
+// functions) and the stack-name scope with its delimiter.
+func TestKitOnEmulatorOptionalRolesAndScope(t *testing.T) {
+	m := testenv.StartMoto(t)
+	ctx := context.Background()
+	src := emuConfig(m.URL)
+	tgt := accountConfig(src, acctB)
+	boundary := "arn:aws:iam::" + acctB + ":policy/deployer-boundary"
+	createStack(t, src, "deployer-cicd", kitPath("cicd-account.yaml"), map[string]string{
+		"TargetAccountIds": acctB, "ArtifactBucketName": "kit-artifacts", "StateBucketName": "kit-tfstate", "CreateStackSetAdministrationRole": "true"})
+	createStack(t, tgt, "deployer-target", kitPath("target-account.yaml"), map[string]string{
+		"CicdAccountId": pipeline, "ArtifactBucketName": "kit-artifacts", "ArtifactKeyArn": "arn:aws:kms:us-east-1:" + pipeline + ":key/k",
+		"StateBucketName": "kit-tfstate", "CreateStackSetExecutionRole": "true", "ExecutionRolePermissionsBoundary": boundary})
+	s := StackSetSetup{AdminAccount: pipeline, Region: testenv.Region}
+	if c := StackSetAdminTrust(ctx, s, iam.NewFromConfig(src)); c.Status != Pass {
+		t.Errorf("admin role: %+v", c)
+	}
+	if c := StackSetExecTrust(ctx, s, acctB, iam.NewFromConfig(tgt)); c.Status != Pass {
+		t.Errorf("exec role: %+v", c)
+	}
+	tiam := iam.NewFromConfig(tgt)
+	role, err := tiam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("deployer-cfn-exec")})
+	if err != nil || role.Role.PermissionsBoundary == nil || aws.ToString(role.Role.PermissionsBoundary.PermissionsBoundaryArn) != boundary {
+		t.Errorf("execution role boundary: %v %+v", err, role)
+	}
+	pol, err := tiam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String("deployer-target"), PolicyName: aws.String("deployer-deploy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// moto keeps a template's inline policy as a Python dict and returns
+	// its repr (single quotes) where IAM returns URL-encoded JSON.
+	doc := strings.ReplaceAll(aws.ToString(pol.PolicyDocument), "'", `"`)
+	p, err := parsePolicy(doc)
+	if err != nil {
+		t.Fatalf("%v: %s", err, doc)
+	}
+	w := who{ARN: "arn:aws:iam::" + acctB + ":role/deployer-target", Account: acctB}
+	for stack, want := range map[string]decision{"app-web": allowed, "application-prod": notAllowed, "app": notAllowed} {
+		// Identity policies name no principal; the statement applies to w.
+		r := request{who: w, action: "cloudformation:ExecuteChangeSet", resource: "arn:aws:cloudformation:us-east-1:" + acctB + ":stack/" + stack + "/id"}
+		if got := identityDecide(p, r); got != want {
+			t.Errorf("deploy role on stack %s: %v, want %v", stack, got, want)
+		}
+	}
+	for _, st := range p.Statement {
+		for _, a := range st.Action {
+			if strings.HasPrefix(a, "dynamodb:") {
+				t.Errorf("deploy role still has %s (useless without a table resource policy)", a)
+			}
+		}
+	}
+}
+
+// identityDecide evaluates an identity policy, whose statements name no
+// principal, for w.
+func identityDecide(p policy, r request) decision {
+	for i := range p.Statement {
+		p.Statement[i].Principal = map[string]any{"AWS": r.who.ARN}
+	}
+	return p.decide(r)
+}
