@@ -37,8 +37,21 @@ variable "external_id" {
 }
 
 variable "stack_name_prefix" {
-  type    = string
-  default = "app"
+  type        = string
+  default     = "app"
+  description = "The deploy role may change stacks named <prefix>-<anything>."
+}
+
+variable "execution_role_permissions_boundary" {
+  type        = string
+  default     = ""
+  description = "Optional ARN of a managed policy set as the execution role's permissions boundary."
+}
+
+variable "create_stackset_execution_role" {
+  type        = bool
+  default     = false
+  description = "Add AWSCloudFormationStackSetExecutionRole, trusted by the CI/CD account as AWS documents."
 }
 
 variable "artifact_bucket_name" {
@@ -54,11 +67,6 @@ variable "artifact_key_arn" {
 variable "state_bucket_name" {
   type        = string
   description = "FILL IN: output state_bucket_name of the cicd-account module."
-}
-
-variable "state_lock_table_name" {
-  type    = string
-  default = "deployer-tf-locks"
 }
 
 variable "execution_policy_arn" {
@@ -107,7 +115,7 @@ resource "aws_iam_role_policy" "deploy" {
           "cloudformation:DescribeStackEvents", "cloudformation:DeleteStack", "cloudformation:CancelUpdateStack",
           "cloudformation:SetStackPolicy", "cloudformation:UpdateTerminationProtection",
         ]
-        Resource = "arn:${local.partition}:cloudformation:*:${local.account}:stack/${var.stack_name_prefix}*/*"
+        Resource = "arn:${local.partition}:cloudformation:*:${local.account}:stack/${var.stack_name_prefix}-*/*"
       },
       {
         Sid      = "TemplateSummaryHasNoResource"
@@ -129,38 +137,47 @@ resource "aws_iam_role_policy" "deploy" {
         Resource = [local.exec_arn, aws_iam_role.deploy.arn]
       },
       {
-        Sid      = "ArtifactBucket"
+        Sid      = "LocateTheBuckets"
         Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:PutObject"]
-        Resource = "arn:${local.partition}:s3:::${var.artifact_bucket_name}/*"
+        Action   = ["s3:GetBucketLocation", "s3:GetEncryptionConfiguration"]
+        Resource = "arn:${local.partition}:s3:::${var.artifact_bucket_name}"
       },
       {
-        Sid      = "ArtifactKey"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-        Resource = var.artifact_key_arn
-      },
-      {
-        Sid    = "TerraformState"
+        Sid    = "ListThisAccountsPrefix"
         Effect = "Allow"
-        Action = ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Action = "s3:ListBucket"
         Resource = [
+          "arn:${local.partition}:s3:::${var.artifact_bucket_name}",
           "arn:${local.partition}:s3:::${var.state_bucket_name}",
-          "arn:${local.partition}:s3:::${var.state_bucket_name}/*",
         ]
+        Condition = { StringLike = { "s3:prefix" = "${local.account}/*" } }
       },
       {
-        Sid      = "TerraformLocks"
+        Sid      = "ArtifactsOfThisAccount"
         Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
-        Resource = "arn:${local.partition}:dynamodb:*:${var.cicd_account_id}:table/${var.state_lock_table_name}"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+        Resource = "arn:${local.partition}:s3:::${var.artifact_bucket_name}/${local.account}/*"
+      },
+      {
+        Sid       = "ArtifactKeyThroughS3"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = var.artifact_key_arn
+        Condition = { StringLike = { "kms:ViaService" = "s3.*.amazonaws.com" } }
+      },
+      {
+        Sid      = "TerraformStateOfThisAccount"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = "arn:${local.partition}:s3:::${var.state_bucket_name}/${local.account}/*"
       },
     ]
   })
 }
 
 resource "aws_iam_role" "execution" {
-  name = var.execution_role_name
+  name                 = var.execution_role_name
+  permissions_boundary = var.execution_role_permissions_boundary == "" ? null : var.execution_role_permissions_boundary
   assume_role_policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = { Service = ["cloudformation.amazonaws.com"] }, Action = "sts:AssumeRole" }]
@@ -169,6 +186,47 @@ resource "aws_iam_role" "execution" {
 
 resource "aws_iam_role_policy_attachment" "execution" {
   role       = aws_iam_role.execution.name
+  policy_arn = var.execution_policy_arn
+}
+
+# What CloudFormation reads for this account's stacks: nested templates and
+# Lambda code under this account's prefix, decrypted through S3.
+resource "aws_iam_role_policy" "execution_reads_artifacts" {
+  name = "deployer-read-artifacts"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ArtifactsOfThisAccount"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = "arn:${local.partition}:s3:::${var.artifact_bucket_name}/${local.account}/*"
+      },
+      {
+        Sid       = "ArtifactKeyThroughS3"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = var.artifact_key_arn
+        Condition = { StringLike = { "kms:ViaService" = "s3.*.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
+# Self-managed StackSets execution role, named and trusted as AWS documents.
+resource "aws_iam_role" "stackset_execution" {
+  count = var.create_stackset_execution_role ? 1 : 0
+  name  = "AWSCloudFormationStackSetExecutionRole"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:${local.partition}:iam::${var.cicd_account_id}:root" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "stackset_execution" {
+  count      = var.create_stackset_execution_role ? 1 : 0
+  role       = aws_iam_role.stackset_execution[0].name
   policy_arn = var.execution_policy_arn
 }
 
