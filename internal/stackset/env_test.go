@@ -75,8 +75,8 @@ func newWorld(t *testing.T) *world {
 // ones within a second or two.
 func (w *world) engine() *Engine {
 	return &Engine{
-		CFN: w.cfn,
-		Log: zerolog.New(&syncWriter{b: w.log, mu: &w.mu}),
+		CFN:     w.cfn,
+		Log:     zerolog.New(&syncWriter{b: w.log, mu: &w.mu}),
 		Backoff: func() Schedule { return fixedSchedule(50 * time.Millisecond) },
 	}
 }
