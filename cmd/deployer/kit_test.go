@@ -3,18 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	yaml "go.yaml.in/yaml/v2"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
@@ -82,37 +81,8 @@ func invocations(cmd string) [][]string {
 // nothing else.
 func parseOnly(t *testing.T, args []string) error {
 	t.Helper()
-	env, err := loadEnv()
-	if err != nil {
-		return err
-	}
-	a := &app{io: stdio{out: io.Discard, err: io.Discard}, environ: os.Environ(), env: env, now: time.Now, host: "test"}
-	switch args[0] {
-	case "version":
-		return nil
-	case "whoami":
-		_, err = a.parseWhoami(args[1:])
-	case "env":
-		_, err = a.parseEnv(args[1:])
-	case "exec":
-		_, err = a.parseExec(args[1:])
-	case "doctor":
-		_, err = a.parseDoctor(args[1:])
-	case "tf":
-		_, err = a.parseTf(args[1:])
-	case "cfn":
-		switch args[1] {
-		case "deploy":
-			_, err = a.parseDeploy(args[2:])
-		case "delete":
-			_, err = a.parseDelete(args[2:])
-		default:
-			t.Fatalf("unknown cfn verb in %v", args)
-		}
-	default:
-		t.Fatalf("unknown command in %v", args)
-	}
-	return err
+	a := newTestApp(os.Environ())
+	return a.parseOnly(args)
 }
 
 func TestBuildspecsAreValidAndTheirInvocationsParse(t *testing.T) {
@@ -254,7 +224,24 @@ func bootstrap(t *testing.T, e *testenv.Env, cicdParams, targetParams []string) 
 		"--parameter", "CicdAccountId=123456789012", "--parameter", "ArtifactBucketName=kit-artifacts",
 		"--parameter", "ArtifactKeyArn=" + out["ArtifactKeyArn"], "--parameter", "StateBucketName=kit-tfstate"}, targetParams...)
 	mustCode(t, e.Run(args...), 0)
+	blockPublicAccess(t, e, "kit-artifacts", "kit-tfstate")
 	return kit{e: e, outputs: out, codebuild: out["CodeBuildRoleArn"]}
+}
+
+// blockPublicAccess applies what the template declares: moto's
+// CloudFormation ignores PublicAccessBlockConfiguration on AWS::S3::Bucket
+// (moto/s3/models.py, FakeBucket.create_from_cloudformation_json).
+func blockPublicAccess(t *testing.T, e *testenv.Env, buckets ...string) {
+	t.Helper()
+	c := s3.NewFromConfig(e.SourceConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+	for _, b := range buckets {
+		_, err := c.PutPublicAccessBlock(context.Background(), &s3.PutPublicAccessBlockInput{Bucket: aws.String(b),
+			PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true),
+				IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func (k kit) doctor(extra ...string) testenv.Result {
@@ -283,7 +270,13 @@ func TestKitBootstrapThenCrossAccountDeployWithItsRoles(t *testing.T) {
 	}
 	r := k.doctor()
 	mustCode(t, r, 0)
-	if strings.Count(r.Stdout, "PASS") != 8 {
+	for _, want := range []string{"PASS  artifact bucket: exec role", "PASS  artifact bucket isolation", "PASS  KMS key through S3 only",
+		"PASS  state bucket isolation", "PASS  state bucket TLS", "PASS  state bucket public access", "PASS  state bucket encryption"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("doctor on a good set-up lacks %q:\n%s", want, r.Stdout)
+		}
+	}
+	if strings.Contains(r.Stdout, "FAIL") || strings.Count(r.Stdout, "PASS") < 19 {
 		t.Errorf("doctor on a good set-up:\n%s", r.Stdout)
 	}
 	// The deploy the kit exists for: CodeBuild's role, then the deploy role,
