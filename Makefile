@@ -32,7 +32,7 @@ build:
 ## the emulator, pinned, in a project-local virtualenv
 $(MOTO):
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)' 'aws-sam-translator==1.106.0'
 
 ## a real terraform, pinned, built from the Go module proxy (about 3 minutes once)
 $(TERRAFORM):

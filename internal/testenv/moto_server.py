@@ -1,4 +1,4 @@
-"""moto's server with three gaps of its CloudFormation support closed.
+"""moto's server with gaps of its CloudFormation support closed.
 
 1. moto executes a change set by updating the stack's resources but, unlike
    UpdateStack, it does not rebuild the stack's outputs, template description
@@ -13,12 +13,19 @@
 4. AWS::S3::BucketPolicy is not a resource type moto's CloudFormation knows;
    the bootstrap templates under buildspec/iam need it, so it is added with
    moto's own S3 backend doing the work.
+5. moto has no SAM transform: a template whose Transform names
+   AWS::Serverless-2016-10-31 is translated with aws-sam-translator (the
+   library CloudFormation's transform is built on) before moto reads its
+   resources, so SAM apps deploy in tests. The stack keeps the original
+   template, as CloudFormation's GetTemplate (Original stage) does.
 Then the unmodified server starts.
 """
+import copy
 import json
 import sys
 
 from moto.cloudformation import models
+from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.kms import models as kms_models
 from moto.s3.models import s3_backends
@@ -97,6 +104,67 @@ def _create_key_with_string_policy(cls, resource_name, cloudformation_json, acco
     return _create_key(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
 
 
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+
+class _AwsManagedPolicies(dict):
+    """Policy names resolve to AWS-managed ARNs; the real transform asks IAM."""
+
+    def __contains__(self, name):
+        return isinstance(name, str)
+
+    def __getitem__(self, name):
+        return "arn:aws:iam::aws:policy/" + name
+
+    def get(self, name, default=None):
+        return self[name]
+
+
+def _sam(template_dict):
+    if not isinstance(template_dict, dict):
+        return template_dict
+    names = template_dict.get("Transform")
+    names = names if isinstance(names, list) else [names]
+    if SAM_TRANSFORM not in names:
+        return template_dict
+    # Imported here so that a venv without the translator still serves every
+    # template but SAM ones.
+    import boto3
+    from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+    from samtranslator.model.exceptions import InvalidDocumentException
+
+    params = {"AWS::Region": "us-east-1", "AWS::Partition": "aws", "AWS::AccountId": "123456789012"}
+    for name, spec in (template_dict.get("Parameters") or {}).items():
+        if isinstance(spec, dict) and "Default" in spec:
+            params[name] = spec["Default"]
+    try:
+        session = boto3.session.Session(region_name="us-east-1")
+        metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())
+        out = Translator(None, Parser(), boto_session=session, metrics=metrics).translate(
+            copy.deepcopy(template_dict), parameter_values=params, get_managed_policy_map=_AwsManagedPolicies
+        )
+        metrics.publish()  # else its destructor logs a warning per template
+    except InvalidDocumentException as e:
+        raise ValidationError(message="Transform " + SAM_TRANSFORM + " failed with: " + " ".join(c.message for c in e.causes))
+    rest = [n for n in names if n != SAM_TRANSFORM]
+    if rest:
+        out["Transform"] = rest
+    return out
+
+
+_parse_stack_template = models.Stack.parse_template
+_parse_change_set_template = models.ChangeSet._parse_template
+
+
+def _parse_change_set_with_sam(self):
+    _parse_change_set_template(self)
+    self.template_dict = _sam(self.template_dict)
+
+
+models.Stack.parse_template = staticmethod(lambda template: _sam(_parse_stack_template(template)))
+models.ChangeSet._parse_template = _parse_change_set_with_sam
 kms_models.Key.create_from_cloudformation_json = classmethod(_create_key_with_string_policy)
 models.ChangeSet.apply = _apply_like_update
 models.Stack.has_parameters = _has_parameters
