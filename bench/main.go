@@ -30,6 +30,8 @@ type config struct {
 	waitRuns int
 	long     time.Duration // scenario 3
 	smoke    bool
+	sam      string // sam CLI for the packaging comparison; empty to skip it
+	only     string // "package": only the packaging section
 }
 
 func main() {
@@ -43,6 +45,8 @@ func main() {
 	flag.IntVar(&c.waitRuns, "wait-runs", 3, "runs of each stretched create")
 	flag.DurationVar(&c.long, "long", 600*time.Second, "the long wait of scenario 3")
 	flag.BoolVar(&c.smoke, "smoke", false, "tiny settings, for CI")
+	flag.StringVar(&c.sam, "sam", "", "sam CLI binary for the packaging comparison (empty to skip it)")
+	flag.StringVar(&c.only, "only", "", `"package" runs only the packaging section`)
 	flag.Parse()
 	for _, w := range strings.Split(waits, ",") {
 		d, err := time.ParseDuration(strings.TrimSpace(w))
@@ -88,12 +92,21 @@ func run(ctx context.Context, c config) error {
 
 	b.title()
 	steps := []func(context.Context) error{b.noop, b.stretched, b.longWait, b.assumeAndExec, b.startup, b.bigStack}
+	// The smoke test skips packaging until "deployer cfn package" exists.
+	if !c.smoke {
+		steps = append(steps, b.packaging)
+	}
+	if c.only == "package" {
+		steps = []func(context.Context) error{b.packaging}
+	}
 	for _, s := range steps {
 		if err := s(ctx); err != nil {
 			return err
 		}
 	}
-	b.targets()
+	if c.only == "" {
+		b.targets()
+	}
 	if err := os.MkdirAll(filepath.Dir(c.out), 0o755); err != nil {
 		return err
 	}
