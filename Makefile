@@ -9,6 +9,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 VENV      := .venv
 MOTO      := $(VENV)/bin/moto_server
 AWS       := $(VENV)/bin/aws
+SAM       := .venv-sam/bin/sam
 TOOLS     := $(CURDIR)/tools/bin
 TERRAFORM := $(TOOLS)/terraform
 BIN       := bin/deployer
@@ -57,6 +58,11 @@ fuzz:
 ## aws-cli v1, pinned, beside moto (its botocore is the one moto already uses)
 $(AWS): $(MOTO)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'awscli==$(AWSCLI_VERSION)'
+
+## SAM CLI, pinned, in a virtualenv of its own: its botocore conflicts with awscli's pin
+$(SAM):
+	python3 -m venv .venv-sam
+	.venv-sam/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0'
 
 ## bench: deployer against aws cloudformation deploy and the shell snippet; writes bench/results.md (about 40 minutes)
 bench: build $(MOTO) $(AWS)
