@@ -34,7 +34,7 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int 
 		version = fs.String("version", "", "release version, such as v1.2.3")
 		commit  = fs.String("commit", "", "full commit revision")
 		date    = fs.String("date", "", "commit time in RFC 3339 (git log -1 --format=%cI)")
-		targets = fs.String("targets", "linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64", "GOOS/GOARCH list")
+		targets = fs.String("targets", "linux/amd64 linux/arm64 darwin/amd64 darwin/arm64", "GOOS/GOARCH list")
 		out     = fs.String("out", "dist", "output directory (must be absent or empty)")
 		pkg     = fs.String("pkg", "./cmd/deployer", "main package")
 		goBin   = fs.String("go", "go", "go command")
