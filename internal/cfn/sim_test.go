@@ -28,11 +28,11 @@ const (
 // the root stack, and the stack's status turns final with its last event.
 // Tests override single functions of the fake for the rare answers.
 type sim struct {
-	t      testing.TB
-	api    *fakeAPI
-	id     string            // current stack id; "" when never created
-	status types.StackStatus // "" when absent
-	gone   map[string]bool   // ids of deleted stacks
+	t         testing.TB
+	api       *fakeAPI
+	id        string            // current stack id; "" when never created
+	status    types.StackStatus // "" when absent
+	gone      map[string]bool   // ids of deleted stacks
 	params    []types.Parameter
 	output    []types.Output
 	protected bool // termination protection
