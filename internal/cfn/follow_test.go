@@ -280,3 +280,23 @@ func TestFollowHeartbeat(t *testing.T) {
 		t.Errorf("logs have no heartbeat:\n%s", logs.String())
 	}
 }
+
+// --timeout bounds every wait, the change set's computation included: exit
+// 4, as the README promises, never a plain error.
+func TestTimeoutWhileChangeSetComputesGivesUp(t *testing.T) {
+	h := newHarness(t)
+	h.sim.withStack(types.StackStatusUpdateComplete)
+	h.api.DescribeChangeSetFn = func(_ context.Context, in *cloudformation.DescribeChangeSetInput) (*cloudformation.DescribeChangeSetOutput, error) {
+		return &cloudformation.DescribeChangeSetOutput{ChangeSetId: in.ChangeSetName, Status: types.ChangeSetStatusCreateInProgress}, nil
+	}
+	h.api.DeleteChangeSetFn = func(context.Context, *cloudformation.DeleteChangeSetInput) (*cloudformation.DeleteChangeSetOutput, error) {
+		return &cloudformation.DeleteChangeSetOutput{}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+
+	_, err := h.runner.Deploy(ctx, deployOptions())
+	if got := exitcode.Of(err); got != exitcode.GaveUp {
+		t.Errorf("exit code = %d, want %d (err %v)", got, exitcode.GaveUp, err)
+	}
+}
