@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
@@ -20,13 +21,18 @@ type SourceOptions struct {
 	Profile string
 	// MaxAttempts bounds retries of throttled, 5xx and network failures.
 	MaxAttempts int
+	// Log receives one warning line per retry (service, operation, attempt,
+	// HTTP status); the zero logger writes nothing.
+	Log zerolog.Logger
 }
 
 // LoadSource builds the source aws.Config. The retryer is the SDK's adaptive
 // mode: it retries throttling, 5xx and connection errors with backoff and a
 // client-side rate limit, and never retries AccessDenied or validation errors.
 // Every client built from this config (and from the assumed configs copied
-// from it) shares that retryer.
+// from it) shares that retryer. Each retry is logged to o.Log, and a final
+// answer that could not be decoded is an *UnreadableAnswerError naming the
+// call.
 func LoadSource(ctx context.Context, o SourceOptions) (aws.Config, error) {
 	attempts := o.MaxAttempts
 	if attempts == 0 {
@@ -59,6 +65,7 @@ func LoadSource(ctx context.Context, o SourceOptions) (aws.Config, error) {
 		}
 		return aws.Config{}, exitcode.AccessErr(fmt.Errorf("load source credentials: %w", err))
 	}
+	withRetryLog(&cfg, o.Log)
 	if cfg.Region == "" {
 		return aws.Config{}, exitcode.Usagef("--region: no region set (expected --region, DEPLOYER_REGION, AWS_REGION or a profile with a region, e.g. eu-west-1)")
 	}
