@@ -8,218 +8,179 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/aws/smithy-go"
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/advice"
-	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/logx"
+	"github.com/deployer-dev/deployer/internal/output"
+	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-// stdio are the streams a command writes to: out for machine output, err for
-// people.
-type stdio struct {
-	out, err io.Writer
-	errTTY   bool
+// streams are the I/O of one run: out for machine output, err for people.
+type streams struct {
+	in     io.Reader
+	out    io.Writer
+	err    io.Writer
+	errTTY bool // stderr is a terminal: colour and redraws are allowed
 }
 
-// app holds what every command needs; it is built once per run.
+// app is what every command of one run shares. It is built once in run and
+// never changed after; per-command state lives in each command's options.
 type app struct {
-	io      stdio
+	io      streams
 	environ []string
-	signals <-chan os.Signal
-	env     envConfig
-	log     zerolog.Logger
-	logJSON bool // advice goes into the error's JSON line instead of plain lines
-	now     func() time.Time
-	host    string
+	host    settings.Host
+	signals *broadcaster
+	clients clients
+	files   *output.Writer // the one writer of every file
+	tableMu sync.Mutex     // tables of targets running at once stay whole
 }
 
-// getenv reads a variable from the environment run was given.
-func (a *app) getenv(name string) string {
-	prefix := name + "="
-	for i := len(a.environ) - 1; i >= 0; i-- {
-		if strings.HasPrefix(a.environ[i], prefix) {
-			return a.environ[i][len(prefix):]
-		}
-	}
-	return ""
+// command is one leaf of the command tree: its settings, declared once, and
+// the run step that takes them.
+type command struct {
+	name     string // "cfn deploy"
+	summary  string
+	synopsis string // usage line; default "deployer NAME [flags]"
+	// declare registers the command's settings into s; the options it fills
+	// are the command's own.
+	declare func(s *settings.Set)
+	// run does the work once settings are resolved and validated.
+	run func(ctx context.Context, log zerolog.Logger) error
+	// noSignals: the command forwards signals to a child itself instead of
+	// ending its context on the first one.
+	noSignals bool
 }
-
-// advisor is an error that knows what the user should do about it.
-type advisor interface{ Advice() string }
-
-const usageText = `usage: deployer <command> [flags]
-
-commands:
-  whoami    print the identity after role assumption
-  env       print the assumed credentials for eval or a dotenv file
-  exec      run a command with the assumed credentials
-  cfn       deploy (change sets) or delete a CloudFormation stack in the target account
-  tf        run terraform/tofu init, plan, apply or destroy with refreshing target credentials
-  doctor    check a cross-account set-up: trust, execution role, bucket and key policies
-  version   print the version
-
-run "deployer <command> -h" for the flags of a command.
-`
 
 // run is the whole program; it returns the process exit code and is the only
 // place where errors become exit codes.
-func run(ctx context.Context, args []string, environ []string, io stdio, signals <-chan os.Signal) int {
-	if len(args) == 0 {
-		fmt.Fprint(io.err, usageText)
-		return exitcode.BadInput
-	}
-	env, err := loadEnv()
-	if err != nil {
-		fmt.Fprintf(io.err, "deployer: %v\n", err)
-		return exitcode.BadInput
-	}
+func run(ctx context.Context, args, environ []string, io streams, signals <-chan os.Signal) int {
 	host, _ := os.Hostname()
-	a := &app{io: io, environ: environ, signals: signals, env: env, now: time.Now, host: host}
-	// Until the command's own log flags are parsed, log as the environment
-	// says, falling back to the console format.
-	var lf logFlags
-	format, level := lf.resolve(env)
-	a.logJSON = format == "json"
-	if a.log, err = logx.New(io.err, format, level, io.errTTY); err != nil {
-		a.log, _ = logx.New(io.err, "console", "info", io.errTTY)
+	a := &app{
+		io:      io,
+		environ: environ,
+		host:    settings.Host{Name: host, Now: time.Now},
+		signals: newBroadcaster(signals),
+		clients: awsClients(),
+		files:   output.NewWriter(),
 	}
+	defer a.signals.stop()
+	return a.main(ctx, args)
+}
 
-	err = a.dispatch(ctx, args[0], args[1:])
+// runLog is the logger of the run as far as it is known: the boot logger
+// until the command's log settings are parsed, then the command's.
+type runLog struct {
+	zerolog.Logger
+	json bool // advice goes into the error's JSON line instead of plain lines
+}
+
+// main dispatches args and maps the error to an exit code.
+func (a *app) main(ctx context.Context, args []string) int {
+	log := runLog{Logger: a.bootLogger(), json: settings.Lookup(a.environ, "DEPLOYER_LOG_FORMAT") == "json"}
+	err := a.dispatch(ctx, args, &log)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitcode.OK
 	}
 	if err != nil {
-		a.report(err)
+		report(log.Logger, a.io.err, log.json, err)
 	}
 	return codeOf(err)
 }
 
-// accessCodes are AWS error codes that mean "these credentials may not do
-// this", wherever they come from: exit 3, not 1.
-var accessCodes = map[string]bool{
-	"AccessDenied": true, "AccessDeniedException": true, "UnauthorizedOperation": true,
-	"ExpiredToken": true, "ExpiredTokenException": true, "InvalidClientTokenId": true,
-	"UnrecognizedClientException": true, "SignatureDoesNotMatch": true,
+// bootLogger logs until a command's own log flags are parsed: as the
+// environment says, else the console format.
+func (a *app) bootLogger() zerolog.Logger {
+	format := settings.Lookup(a.environ, "DEPLOYER_LOG_FORMAT")
+	log, err := logx.New(a.io.err, format, "info", a.colour())
+	if err != nil {
+		log, _ = logx.New(a.io.err, "console", "info", a.colour())
+	}
+	return log
 }
 
-// codeOf is exitcode.Of, with AWS access failures mapped to 3.
-func codeOf(err error) int {
-	code := exitcode.Of(err)
-	var api smithy.APIError
-	if code == exitcode.Failed && errors.As(err, &api) && accessCodes[api.ErrorCode()] {
-		return exitcode.Access
-	}
-	return code
+// colour is on only on a terminal, and never with NO_COLOR set
+// (no-color.org).
+func (a *app) colour() bool {
+	return a.io.errTTY && settings.Lookup(a.environ, "NO_COLOR") == "" && settings.Lookup(a.environ, "TERM") != "dumb"
 }
 
-func (a *app) dispatch(ctx context.Context, cmd string, args []string) error {
-	switch cmd {
-	case "version", "--version", "-version", "-v":
-		fmt.Fprintf(a.io.out, "deployer %s\n", version)
-		return nil
-	case "whoami":
-		return a.stoppable(ctx, args, a.whoami)
-	case "env":
-		return a.stoppable(ctx, args, a.envCmd)
-	case "exec":
-		return a.exec(ctx, args)
-	case "cfn":
-		return a.stoppable(ctx, args, a.cfnCmd)
-	case "tf":
-		return a.tfCmd(ctx, args)
-	case "doctor":
-		return a.stoppable(ctx, args, a.doctorCmd)
-	case "credential-process":
-		return a.credentialProcess(ctx, args)
-	case "help", "-h", "--help":
-		fmt.Fprint(a.io.out, usageText)
-		return nil
-	}
-	return exitcode.Usagef("unknown command %q (expected one of whoami, env, exec, cfn, tf, doctor, version)", cmd)
-}
-
-// report prints err as one line, plus advice when the error carries some.
-// Child exits and interrupts were already explained where they happened.
-func (a *app) report(err error) {
-	var ce *exitcode.ChildExit
-	if errors.As(err, &ce) {
-		return
-	}
-	var adv advisor
-	text := ""
-	if errors.As(err, &adv) {
-		text = adv.Advice()
-	} else {
-		text = advice.For(err.Error())
-	}
-	if a.logJSON {
-		ev := a.log.Error()
-		if text != "" {
-			ev = ev.Str("advice", text)
-		}
-		ev.Msg(err.Error())
-		return
-	}
-	a.log.Error().Msg(err.Error())
-	for _, line := range strings.Split(text, "\n") {
-		if line != "" {
-			fmt.Fprintln(a.io.err, "  "+line)
-		}
-	}
-}
-
-// newFlags returns a flag set for a command, with the log flags added.
-func (a *app) newFlags(name string, lf *logFlags) *flag.FlagSet {
-	fs := flag.NewFlagSet("deployer "+name, flag.ContinueOnError)
-	fs.SetOutput(a.io.err)
-	lf.register(fs)
-	return fs
-}
-
-// parse parses args, turning flag errors into exit-2 errors, and sets up the
-// logger from the log flags.
-func (a *app) parse(fs *flag.FlagSet, lf *logFlags, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+// runCommand parses the command's settings, builds its logger, and runs it.
+// Help goes to stdout with exit 0; bad settings are exit 2 before any call.
+func (a *app) runCommand(ctx context.Context, c *command, args []string, log *runLog) error {
+	var lg settings.Logging
+	s := settings.New(c.name, c.summary)
+	settings.Log(s, &lg)
+	c.declare(s)
+	if err := s.Parse(args, a.environ); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(a.io.err)
-			fs.Usage()
-			return err
+			s.Usage(a.io.out, c.synopsis)
 		}
-		return exitcode.Usagef("%s: %v", fs.Name(), err)
+		return err
 	}
-	format, level := lf.resolve(a.env)
-	log, err := logx.New(a.io.err, format, level, a.io.errTTY)
+	l, err := logx.New(a.io.err, lg.Format, lg.Level, a.colour())
 	if err != nil {
 		return exitcode.Usagef("--log-format/--log-level: %v", err)
 	}
-	a.log, a.logJSON = log, format == "json"
-	return nil
+	log.Logger, log.json = l, lg.Format == "json"
+	if len(s.Ignored) > 0 {
+		log.Debug().Strs("flags", s.Ignored).Msg("flags of another verb accepted and ignored, as the old one-line buildspecs pass them")
+	}
+	if c.noSignals {
+		return c.run(ctx, l)
+	}
+	ctx, stop := a.signals.context(ctx, l)
+	defer stop()
+	err = c.run(ctx, l)
+	var in *exitcode.Interrupted
+	if err != nil && ctx.Err() != nil && errors.As(context.Cause(ctx), &in) {
+		return in
+	}
+	return err
 }
 
-// session loads the source credentials and assumes the target role, logging
-// who acts where before anything else happens.
-func (a *app) session(ctx context.Context, c assumeConfig) (*assume.Session, error) {
-	src, err := assume.LoadSource(ctx, c.Source)
-	if err != nil {
-		return nil, err
+// withTimeout bounds ctx by d (zero: no bound).
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
 	}
-	s, err := assume.Assume(ctx, src, c.Assume, nil, a.log)
-	if err != nil {
-		return nil, err
-	}
-	ev := a.log.Info().
-		Str("source", s.Source.ARN).
-		Str("target_account", s.Target.Account).
-		Str("region", s.Config.Region)
-	if s.RoleARN != "" {
-		ev = ev.Str("role", s.RoleARN).Str("session", c.Assume.SessionName)
-	}
-	ev.Msg("acting in target account")
-	return s, nil
+	return context.WithTimeout(ctx, d)
 }
+
+// usageText is the top-level help.
+const usageText = `usage: deployer <command> [flags]
+
+commands:
+  whoami          print the identity after role assumption
+  env             print the assumed credentials for eval or a dotenv file
+  exec            run a command with the assumed credentials
+  cfn deploy      deploy a CloudFormation stack through a change set in the target account
+  cfn delete      delete a CloudFormation stack in the target account
+  cfn package     upload local code and templates, write the template that points at them
+  cfn execute     execute the change sets of a reviewed plan file
+  cfn stackset    deploy or delete a StackSet from the same targets file
+  tf              run terraform/tofu init, plan, apply or destroy with refreshing target credentials
+  doctor          check a cross-account set-up: trust, execution role, bucket and key policies
+  version         print the version
+
+run "deployer <command> -h" for the flags of a command.
+`
+
+// helpWord reports -h, --help and help.
+func helpWord(s string) bool { return s == "-h" || s == "--help" || s == "-help" || s == "help" }
+
+// unknownWord is the exit-2 error for a verb or command not known, with the
+// nearest one suggested.
+func unknownWord(what, word string, known []string) error {
+	hint := ""
+	if near := settings.Nearest(word, known); near != "" {
+		hint = "; did you mean " + near + "?"
+	}
+	return exitcode.Usagef("%s %q is not known (expected %s%s)", what, word, strings.Join(known, ", "), hint)
+}
+
+// say prints a line for people on stderr.
+func (a *app) say(format string, args ...any) { fmt.Fprintf(a.io.err, format+"\n", args...) }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
@@ -145,10 +146,10 @@ func TestAssumeRoleDeniedExplainsTrustPolicy(t *testing.T) {
 
 func TestAssumeRoleRetriesThrottling(t *testing.T) {
 	e := testenv.NewEnv(t)
-	left := 2
+	var left atomic.Int32 // the proxy serves requests on its own goroutines
+	left.Store(2)
 	e.Proxy.Handle(func(r *testenv.Request, _ func() *testenv.Response) *testenv.Response {
-		if r.Action == "AssumeRole" && left > 0 {
-			left--
+		if r.Action == "AssumeRole" && left.Add(-1) >= 0 {
 			return testenv.QueryError(http.StatusBadRequest, "Throttling", "Rate exceeded")
 		}
 		return nil
@@ -178,12 +179,13 @@ func TestBadInputExitsTwoBeforeAnyCall(t *testing.T) {
 		{"duration junk", nil, []string{"whoami", "--duration", "soon"}, `--duration: "soon" is not a duration`},
 		{"env format", nil, []string{"env", "--format", "yaml"}, `--format: "yaml" is not known (expected shell, dotenv or json)`},
 		{"whoami output", nil, []string{"whoami", "--output", "xml"}, `--output: "xml" is not known`},
-		{"tag", nil, []string{"whoami", "--tag", "novalue"}, `--session-tag: "novalue" is not a tag (expected KEY=VALUE)`},
+		{"tag", nil, []string{"whoami", "--session-tag", "novalue"}, `--session-tag: "novalue" is not a tag (expected KEY=VALUE)`},
+		{"stack tag on whoami", nil, []string{"whoami", "--tag", "k=v"}, `whoami: unknown flag --tag`},
 		{"external id without role", nil, []string{"whoami", "--external-id", "abc123"}, `--external-id is set but no role is`},
-		{"unknown flag", nil, []string{"whoami", "--rol-arn", "x"}, `flag provided but not defined: -rol-arn`},
-		{"unknown command", nil, []string{"deploy"}, `unknown command "deploy"`},
+		{"unknown flag", nil, []string{"whoami", "--rol-arn", "x"}, `whoami: unknown flag --rol-arn (did you mean --role-arn?)`},
+		{"unknown command", nil, []string{"deploy"}, `command "deploy" is not known`},
 		{"exec without command", nil, []string{"exec", "--role-arn", testenv.TargetRole}, `exec: no command given`},
-		{"log format", nil, []string{"whoami", "--log-format", "xml"}, `log format "xml" is not known`},
+		{"log format", nil, []string{"whoami", "--log-format", "xml"}, `--log-format: "xml" is not known (expected console or json)`},
 	}
 	e := testenv.NewEnv(t)
 	for _, c := range cases {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func TestCfnLifecycleCrossAccount(t *testing.T) {
 	before := e.Proxy.Count("cloudformation:ExecuteChangeSet")
 	r = deploy(e, "app", "--parameter", "Greeting=changed")
 	mustCode(t, r, 0)
-	if !strings.Contains(r.Stderr, "No changes: stack app is up to date.") {
+	if !strings.Contains(r.Stderr, "No changes: stack app is up to date") {
 		t.Errorf("no-change run does not say so:\n%s", r.Stderr)
 	}
 	if got := e.Proxy.Count("cloudformation:ExecuteChangeSet"); got != before {
@@ -181,7 +182,7 @@ func TestCfnLocalValidation(t *testing.T) {
 		{[]string{"--stack", "1bad"}, `--stack: "1bad" is not a stack name`},
 		{[]string{"--capabilities", "CAPABILITY_ALL"}, `"CAPABILITY_ALL" is not a capability`},
 		{[]string{"--timeout", "soon"}, `--timeout: "soon" is not a positive duration`},
-		{[]string{"--parameter", "no-equals"}, `--parameter: "no-equals" is not a parameter`},
+		{[]string{"--parameter", "no-equals"}, `--parameter: no '=' (expected KEY=VALUE`},
 		{[]string{"--outputs-prefix", "1X"}, `--outputs-prefix: "1X" is not a shell variable prefix`},
 		{[]string{"--change-set-name", "has_underscore"}, `--change-set-name: "has_underscore" is not a change set name`},
 		{[]string{"--notification-arn", "topic"}, `"topic" is not an SNS topic ARN`},
@@ -244,13 +245,13 @@ func TestCfnLargeTemplateThroughArtifactBucket(t *testing.T) {
 func TestCfnRecreatesRollbackComplete(t *testing.T) {
 	e := testenv.NewEnv(t)
 	mustCode(t, deploy(e, "app", "--parameter", "BucketName=first"), 0)
-	deleted := false
+	var deleted atomic.Bool // the proxy's goroutines write, the test reads
 	e.Proxy.Handle(testenv.OnAction("DeleteStack", func(r *testenv.Request, forward func() *testenv.Response) *testenv.Response {
-		deleted = true
+		deleted.Store(true)
 		return forward()
 	}))
 	e.Proxy.Handle(testenv.Rewrite("DescribeStacks", func(b []byte) []byte {
-		if deleted {
+		if deleted.Load() {
 			return b
 		}
 		return testenv.SetStackStatus(b, "ROLLBACK_COMPLETE")
@@ -276,9 +277,9 @@ func TestCfnWaitsForOperationInProgress(t *testing.T) {
 		}
 		return b
 	}))
-	var createdAt time.Time
+	var created atomic.Value // time.Time, written by the proxy's goroutine
 	e.Proxy.Handle(testenv.OnAction("CreateChangeSet", func(r *testenv.Request, forward func() *testenv.Response) *testenv.Response {
-		createdAt = time.Now()
+		created.Store(time.Now())
 		return forward()
 	}))
 	r := deploy(e, "app", "--parameter", "Greeting=after the wait")
@@ -286,26 +287,26 @@ func TestCfnWaitsForOperationInProgress(t *testing.T) {
 	if !strings.Contains(r.Stderr, "another operation is running on the stack; waiting") {
 		t.Errorf("wait not announced:\n%s", r.Stderr)
 	}
-	if createdAt.Before(busyUntil) {
+	if createdAt, _ := created.Load().(time.Time); createdAt.Before(busyUntil) {
 		t.Errorf("change set created at %v, before the stack settled at %v", createdAt, busyUntil)
 	}
 }
 
 func TestCfnFailureReportsRootCause(t *testing.T) {
 	e := testenv.NewEnv(t)
-	executed := false
+	var executed atomic.Bool
 	e.Proxy.Handle(testenv.OnAction("ExecuteChangeSet", func(r *testenv.Request, forward func() *testenv.Response) *testenv.Response {
-		executed = true
+		executed.Store(true)
 		return forward()
 	}))
 	e.Proxy.Handle(testenv.Rewrite("DescribeStacks", func(b []byte) []byte {
-		if executed {
+		if executed.Load() {
 			return testenv.SetStackStatus(b, "ROLLBACK_COMPLETE")
 		}
 		return b
 	}))
 	e.Proxy.Handle(testenv.Rewrite("DescribeStackEvents", func(b []byte) []byte {
-		if !executed {
+		if !executed.Load() {
 			return b
 		}
 		id := testenv.StackIDOf(b)
@@ -413,7 +414,8 @@ func TestCfnEmptyChangeSetIsDeleted(t *testing.T) {
 	e := testenv.NewEnv(t)
 	mustCode(t, deploy(e, "app", "--parameter", "BucketName=empty-cs"), 0)
 	const csID = "arn:aws:cloudformation:us-east-1:222222222222:changeSet/deployer-empty/1a2b3c4d"
-	var deletedID string
+	var deletedID atomic.Value // written by the proxy's goroutine
+	deletedID.Store("")
 	e.Proxy.Handle(testenv.OnAction("CreateChangeSet", func(r *testenv.Request, _ func() *testenv.Response) *testenv.Response {
 		return testenv.QueryResult("CreateChangeSet", "<Id>"+csID+"</Id><StackId>arn:aws:cloudformation:us-east-1:222222222222:stack/app/x</StackId>")
 	}))
@@ -423,13 +425,13 @@ func TestCfnEmptyChangeSetIsDeleted(t *testing.T) {
 			"<StatusReason>The submitted information didn't contain changes. Submit different information to create a change set.</StatusReason><Changes/>")
 	}))
 	e.Proxy.Handle(testenv.OnAction("DeleteChangeSet", func(r *testenv.Request, _ func() *testenv.Response) *testenv.Response {
-		deletedID = r.Form.Get("ChangeSetName")
+		deletedID.Store(r.Form.Get("ChangeSetName"))
 		return testenv.QueryResult("DeleteChangeSet", "")
 	}))
 	r := deploy(e, "app", "--parameter", "Greeting=same")
 	mustCode(t, r, 0)
-	if deletedID != csID || !strings.Contains(r.Stderr, "No changes") {
-		t.Errorf("empty change set not deleted (deleted %q):\n%s", deletedID, r.Stderr)
+	if got := deletedID.Load().(string); got != csID || !strings.Contains(r.Stderr, "No changes") {
+		t.Errorf("empty change set not deleted (deleted %q):\n%s", got, r.Stderr)
 	}
 	mustCode(t, deploy(e, "app", "--parameter", "Greeting=same", "--fail-on-empty"), 1)
 }
@@ -438,20 +440,20 @@ func TestCfnEmptyChangeSetIsDeleted(t *testing.T) {
 // the API reference shows, and reports the flag in DescribeStacks after.
 func TestCfnDeleteRespectsTerminationProtection(t *testing.T) {
 	e := testenv.NewEnv(t)
-	protected := false
+	var protected atomic.Bool
 	e.Proxy.Handle(testenv.OnAction("UpdateTerminationProtection", func(r *testenv.Request, _ func() *testenv.Response) *testenv.Response {
-		protected = r.Form.Get("EnableTerminationProtection") == "true"
+		protected.Store(r.Form.Get("EnableTerminationProtection") == "true")
 		return testenv.QueryResult("UpdateTerminationProtection", "<StackId>"+r.Form.Get("StackName")+"</StackId>")
 	}))
 	e.Proxy.Handle(testenv.Rewrite("DescribeStacks", func(b []byte) []byte {
-		if !protected {
+		if !protected.Load() {
 			return b
 		}
 		s := strings.ReplaceAll(string(b), "<EnableTerminationProtection>false</EnableTerminationProtection>", "")
 		return []byte(strings.Replace(s, "<StackStatus>", "<EnableTerminationProtection>true</EnableTerminationProtection><StackStatus>", 1))
 	}))
 	mustCode(t, deploy(e, "app", "--parameter", "BucketName=protected", "--termination-protection"), 0)
-	if !protected {
+	if !protected.Load() {
 		t.Fatal("termination protection was not enabled")
 	}
 	r := e.Run("cfn", "delete", "--role-arn", testenv.TargetRole, "--stack", "app")

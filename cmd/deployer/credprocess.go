@@ -10,18 +10,20 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
 )
 
 // credentialProcess is the helper a credential_process profile runs inside a
 // terraform child: it fetches credentials NAME from the deployer's loopback
-// endpoint and prints them in the credential_process shape. Plain HTTP to
-// our own endpoint is where go-retryablehttp fits.
+// endpoint and prints them in the credential_process shape. The endpoint and
+// its token come from the profile's own script, not the inherited
+// environment. Plain HTTP to our own endpoint is where go-retryablehttp fits.
 func (a *app) credentialProcess(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return exitcode.Usagef("credential-process: expected one source name (used by deployer tf)")
 	}
-	base := a.env.CredentialsURL
-	token := a.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+	base := settings.Lookup(a.environ, "DEPLOYER_CREDENTIALS_URL")
+	token := settings.Lookup(a.environ, "AWS_CONTAINER_AUTHORIZATION_TOKEN")
 	if base == "" || token == "" {
 		return exitcode.AccessErr(fmt.Errorf("credential-process: no deployer credential endpoint in the environment (it only works under deployer tf)"))
 	}

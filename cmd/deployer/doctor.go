@@ -4,79 +4,60 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/doctor"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
 )
 
 // doctorOptions is a parsed "deployer doctor".
 type doctorOptions struct {
-	assume                                       assumeConfig
+	assume                                       settings.AssumeConfig
 	cfnRole, artifactBucket, kmsKey, stateBucket string
+	stackSet                                     bool
 }
 
-func (a *app) parseDoctor(args []string) (doctorOptions, error) {
-	var (
-		lf logFlags
-		af assumeFlags
-		o  doctorOptions
-	)
-	fs := a.newFlags("doctor", &lf)
-	af.register(fs, true)
-	fs.StringVar(&o.cfnRole, "cfn-role-arn", "", "CloudFormation execution role to check (env DEPLOYER_CFN_ROLE_ARN, CFN_ROLE_ARN)")
-	fs.StringVar(&o.artifactBucket, "artifact-bucket", "", "artifact bucket to check (env DEPLOYER_ARTIFACT_BUCKET)")
-	fs.StringVar(&o.kmsKey, "kms-key-id", "", "KMS key ARN to check (env DEPLOYER_KMS_KEY_ID)")
-	fs.StringVar(&o.stateBucket, "backend-bucket", "", "Terraform state bucket to check (env DEPLOYER_BACKEND_BUCKET, TFSTATE_BUCKET_NAME)")
-	if err := a.parse(fs, &lf, args); err != nil {
-		return o, err
+func (a *app) doctorCommand() *command {
+	o := &doctorOptions{}
+	return &command{
+		name:    "doctor",
+		summary: "Checks a cross-account set-up: PASS/FAIL/SKIP per check on stdout, with the policy statement to add for each failure.",
+		declare: func(s *settings.Set) {
+			settings.Assume(s, &o.assume, a.host)
+			s.String(settings.Decl{Flag: "cfn-role-arn", Env: "DEPLOYER_CFN_ROLE_ARN", Legacy: []string{"CFN_ROLE_ARN"}, Value: "ARN",
+				Help: "CloudFormation execution role to check"}, &o.cfnRole, func(v string) error {
+				_, err := assume.RoleAccount(v)
+				return err
+			})
+			s.String(settings.Decl{Flag: "artifact-bucket", Env: "DEPLOYER_ARTIFACT_BUCKET", Value: "BUCKET", Help: "artifact bucket to check"}, &o.artifactBucket, nil)
+			s.String(settings.Decl{Flag: "kms-key-id", Env: "DEPLOYER_KMS_KEY_ID", Value: "KEY", Help: "KMS key ARN to check"}, &o.kmsKey, nil)
+			s.String(settings.Decl{Flag: "backend-bucket", Env: "DEPLOYER_BACKEND_BUCKET", Legacy: []string{"TFSTATE_BUCKET_NAME"}, Value: "BUCKET", Help: "Terraform state bucket to check"}, &o.stateBucket, nil)
+			s.Bool(settings.Decl{Flag: "stack-set", Env: "DEPLOYER_DOCTOR_STACK_SET", Help: "also check the StackSet administration and execution roles' trust"}, &o.stackSet)
+		},
+		run: func(ctx context.Context, log zerolog.Logger) error { return a.doctor(ctx, o, log) },
 	}
-	if fs.NArg() > 0 {
-		return o, exitcode.Usagef("doctor: unexpected argument %q (expected flags only)", fs.Arg(0))
-	}
-	ac, err := af.resolve(a.env, a.host, a.now())
-	if err != nil {
-		return o, err
-	}
-	o.assume = ac
-	e, te := a.env.CfnEnv, a.env.TfEnv
-	var from string
-	o.cfnRole, from = firstSet("--cfn-role-arn", o.cfnRole, "DEPLOYER_CFN_ROLE_ARN", e.CfnRoleARN, "CFN_ROLE_ARN", e.LegacyCfnRoleARN)
-	if o.cfnRole != "" {
-		if _, err := assume.RoleAccount(o.cfnRole); err != nil {
-			return o, exitcode.Usagef("%s: %v", from, err)
-		}
-	}
-	o.artifactBucket, _ = firstSet("f", o.artifactBucket, "e", e.ArtifactBucket)
-	o.kmsKey, _ = firstSet("f", o.kmsKey, "e", e.KMSKeyID)
-	o.stateBucket, _ = firstSet("f", o.stateBucket, "e", te.BackendBucket, "l", te.LegacyBucket)
-	return o, nil
 }
 
-// doctorCmd checks one target: exit 0 when all pass, 1 otherwise, 3 when not
+// doctor checks one target: exit 0 when all pass, 1 otherwise, 3 when not
 // even the source credentials work.
-func (a *app) doctorCmd(ctx context.Context, args []string) error {
-	o, err := a.parseDoctor(args)
-	if err != nil {
-		return err
-	}
+func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) error {
 	w := a.io.out
-	src, err := assume.LoadSource(ctx, o.assume.Source)
+	src, err := a.clients.loadSource(ctx, o.assume.Source)
 	if err != nil {
 		return err
 	}
-	srcID, err := assume.CallerIdentity(ctx, assume.DefaultSTS(src))
+	srcID, err := assume.CallerIdentity(ctx, a.clients.sts(src))
 	if err != nil {
-		fmt.Fprintf(w, "%-4s  %-30s %v\n", doctor.Fail, "source credentials", err)
+		fmt.Fprintf(w, "%-4s  %-30s %v\n", doctor.Fail, "source credentials", noCredentials(err))
 		return exitcode.AccessErr(errors.New("doctor: no usable source credentials"))
 	}
 	fmt.Fprintf(w, "%-4s  %-30s %s\n", doctor.Pass, "source credentials", srcID.ARN)
 	roles := o.assume.Assume.RoleARNs
-	s, err := assume.Assume(ctx, src, o.assume.Assume, nil, a.log)
+	s, err := assume.Assume(ctx, src, o.assume.Assume, a.clients.sts, log)
 	if err != nil {
 		fmt.Fprintf(w, "%-4s  %-30s %v\n", doctor.Fail, "target role assumable", err)
 		var denied *assume.DeniedError
@@ -96,38 +77,30 @@ func (a *app) doctorCmd(ctx context.Context, args []string) error {
 		Session: s, Caller: caller, ExternalID: o.assume.Assume.ExternalID != "", Duration: o.assume.Assume.Duration,
 		CfnRoleARN: o.cfnRole, ArtifactBucket: o.artifactBucket, KMSKeyID: o.kmsKey, BackendBucket: o.stateBucket,
 	}, doctor.Clients{
-		TargetIAM: iam.NewFromConfig(s.Config),
-		TargetS3:  s3.NewFromConfig(s.Config, pathStyle),
-		TargetKMS: kms.NewFromConfig(s.Config),
-		SourceS3:  s3.NewFromConfig(src, pathStyle),
-		SourceKMS: kms.NewFromConfig(src),
+		TargetIAM: a.clients.iam(s.Config),
+		TargetS3:  a.clients.s3(s.Config),
+		TargetKMS: a.clients.kms(s.Config),
+		SourceS3:  a.clients.s3(src),
+		SourceKMS: a.clients.kms(src),
+		SourceIAM: a.clients.iam(src),
 	})
+	if o.stackSet {
+		ss := doctor.StackSetSetup{AdminAccount: srcID.Account, Region: src.Region}
+		checks = append(checks, doctor.StackSetAdminTrust(ctx, ss, a.clients.iam(src)))
+		if len(roles) > 0 {
+			checks = append(checks, doctor.StackSetExecTrust(ctx, ss, s.Target.Account, a.clients.iam(s.Config)))
+		}
+	}
 	if failed := doctor.Write(w, checks); failed > 0 {
 		return fmt.Errorf("doctor: %d check(s) failed", failed)
 	}
 	return nil
 }
 
-// pathStyle keeps bucket names out of host names, which emulators and
-// dotted bucket names need; AWS serves both styles.
-func pathStyle(o *s3.Options) { o.UsePathStyle = true }
-
 func indent(s string) string {
-	out := ""
-	for _, line := range splitLines(s) {
-		out += "        " + line + "\n"
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		b.WriteString("        " + line + "\n")
 	}
-	return out
-}
-
-func splitLines(s string) []string {
-	var lines []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			lines = append(lines, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(lines, s[start:])
+	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -177,13 +178,13 @@ func runScenario(t *testing.T, sc scenario) {
 // afterExecution lets h act only once a change set was executed, so a
 // persistent fault hits the wait and not the look before it.
 func afterExecution(h testenv.Hook) testenv.Hook {
-	executed := false
+	var executed atomic.Bool // hooks run on the proxy's goroutines
 	return func(r *testenv.Request, forward func() *testenv.Response) *testenv.Response {
 		if r.Action == "ExecuteChangeSet" {
-			executed = true
+			executed.Store(true)
 			return nil
 		}
-		if !executed {
+		if !executed.Load() {
 			return nil
 		}
 		return h(r, forward)

@@ -81,8 +81,11 @@ func makeStateBucket(t *testing.T, cfg aws.Config, bucket string) {
 func stateObject(t *testing.T, cfg aws.Config, bucket string) []byte {
 	t.Helper()
 	out, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).GetObject(context.Background(),
-		&s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("app/terraform.tfstate")})
+		// The key sits under the target account's prefix, which the kit's
+		// bucket policy scopes each account to.
+		&s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(testenv.TargetAcct + "/app/terraform.tfstate")})
 	if err != nil {
+		t.Logf("state object: %v", err)
 		return nil
 	}
 	defer out.Body.Close()
@@ -289,7 +292,7 @@ func TestTfBadInput(t *testing.T) {
 		{nil, []string{"tf", "plan", "--dir", "/no/such/dir"}, `--dir: "/no/such/dir" is not a directory`},
 		{nil, []string{"tf", "plan", "--terraform-version", "~>"}, `--terraform-version: "~>" is not a version constraint`},
 		{nil, []string{"tf", "plan", "--terraform-version", ">= 9.0"}, `does not satisfy --terraform-version`},
-		{nil, []string{"tf", "frobnicate"}, `tf: unknown verb "frobnicate"`},
+		{nil, []string{"tf", "frobnicate"}, `tf verb "frobnicate" is not known (expected init, plan, apply, destroy)`},
 	}
 	for _, c := range cases {
 		r := w.run(c.env, c.args...)

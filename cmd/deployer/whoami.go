@@ -5,47 +5,34 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-// whoamiOptions is the parsed form of "deployer whoami".
+// whoamiOptions is a parsed "deployer whoami".
 type whoamiOptions struct {
-	assume assumeConfig
+	assume settings.AssumeConfig
 	output string
 }
 
-func (a *app) parseWhoami(args []string) (whoamiOptions, error) {
-	var (
-		lf  logFlags
-		af  assumeFlags
-		out string
-	)
-	fs := a.newFlags("whoami", &lf)
-	af.register(fs, true)
-	fs.StringVar(&out, "output", "text", "output format: text or json")
-	if err := a.parse(fs, &lf, args); err != nil {
-		return whoamiOptions{}, err
+func (a *app) whoamiCommand() *command {
+	o := &whoamiOptions{}
+	return &command{
+		name:    "whoami",
+		summary: "Prints the identity after role assumption (account, ARN, user id) on stdout.",
+		declare: func(s *settings.Set) {
+			settings.Assume(s, &o.assume, a.host)
+			s.String(settings.Decl{Flag: "output", Default: "text", Value: "FORMAT", Help: "output format: text or json"}, &o.output, settings.OneOf("text", "json"))
+		},
+		run: func(ctx context.Context, log zerolog.Logger) error { return a.whoami(ctx, o, log) },
 	}
-	if fs.NArg() > 0 {
-		return whoamiOptions{}, exitcode.Usagef("whoami: unexpected argument %q (expected flags only)", fs.Arg(0))
-	}
-	if out != "text" && out != "json" {
-		return whoamiOptions{}, exitcode.Usagef("--output: %q is not known (expected text or json)", out)
-	}
-	ac, err := af.resolve(a.env, a.host, a.now())
-	if err != nil {
-		return whoamiOptions{}, err
-	}
-	return whoamiOptions{assume: ac, output: out}, nil
 }
 
 // whoami prints the identity after assumption on stdout.
-func (a *app) whoami(ctx context.Context, args []string) error {
-	o, err := a.parseWhoami(args)
-	if err != nil {
-		return err
-	}
-	s, err := a.session(ctx, o.assume)
+func (a *app) whoami(ctx context.Context, o *whoamiOptions, log zerolog.Logger) error {
+	o.assume.Assume.VerifyTarget = true
+	s, err := a.session(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}

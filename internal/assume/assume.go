@@ -30,6 +30,10 @@ type Options struct {
 	// RefreshBefore makes the cache renew credentials this long before they
 	// expire. Zero keeps the SDK's default of renewing at expiry.
 	RefreshBefore time.Duration
+	// VerifyTarget asks STS who the final credentials are (whoami shows the
+	// user id only STS knows); otherwise the identity is derived from the
+	// role ARN and session name.
+	VerifyTarget bool
 }
 
 // Identity is what sts:GetCallerIdentity reports.
@@ -115,7 +119,12 @@ func Assume(ctx context.Context, source aws.Config, opts Options, newSTS NewSTS,
 		s.Chained = chained
 	}
 	s.Config = cfg
-	if len(opts.RoleARNs) > 0 {
+	if n := len(opts.RoleARNs); n > 0 && !opts.VerifyTarget {
+		// AssumeRole's answer already says who we are now: the role's account
+		// and the assumed-role ARN. One STS call less on every run.
+		acct, _ := RoleAccount(opts.RoleARNs[n-1])
+		s.Target = Identity{Account: acct, ARN: caller}
+	} else if n > 0 {
 		tgt, err := CallerIdentity(ctx, newSTS(cfg))
 		if err != nil {
 			return nil, exitcode.AccessErr(fmt.Errorf("assumed %s but cannot use its credentials: %w", s.RoleARN, err))

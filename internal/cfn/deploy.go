@@ -2,17 +2,15 @@ package cfn
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
@@ -28,7 +26,6 @@ type DeployOptions struct {
 	NotificationARNs []string
 	Artifacts        Artifacts
 	ChangeSetName    string
-	ClientToken      string
 	Guards           Guards
 	DryRun           bool
 	KeepChangeSet    bool
@@ -36,17 +33,26 @@ type DeployOptions struct {
 	DisableRollback  bool
 	TermProtection   bool
 	NoRecreate       bool
-	Outputs          OutputFiles
-	ChangesFile      string
+	Force            bool // always create a change set, never skip
 }
 
 // Result says how a deploy ended.
 type Result struct {
-	Status    string
-	NoChanges bool
-	Changes   []Change
-	Outputs   []types.Output
+	Status      string
+	NoChanges   bool
+	Skipped     bool // no change set was made: nothing could have changed
+	Changes     []Change
+	ChangeSetID string // kept with --keep-change-set, for a plan
+	Outputs     []types.Output
 }
+
+// StatusDryRun is the Result status of a dry run.
+const StatusDryRun = "DRY_RUN"
+
+// maxAttempts bounds how often one run starts over after losing a race to
+// another run on the same stack. Each lost race means another run finished
+// an operation, so a handful is plenty; the bound only stops a livelock.
+const maxAttempts = 5
 
 // ErrEmpty is returned with --fail-on-empty when there was nothing to change.
 var ErrEmpty = errors.New("no changes to deploy (--fail-on-empty)")
@@ -55,19 +61,20 @@ var ErrEmpty = errors.New("no changes to deploy (--fail-on-empty)")
 // takes the stack between our look and our change set (two pipelines on one
 // stack), it waits for that run to settle and starts over.
 func (r *Runner) Deploy(ctx context.Context, o DeployOptions) (*Result, error) {
-	name, token := o.ChangeSetName, o.ClientToken
+	name := o.ChangeSetName
 	for attempt := 1; ; attempt++ {
-		res, err := r.deployOnce(ctx, o)
-		if !isBusy(err) || attempt == 5 || ctx.Err() != nil {
-			return res, err
+		res, err := r.deployOnce(ctx, o, r.token())
+		if !lostRace(err) || attempt == maxAttempts || ctx.Err() != nil {
+			return res, gaveUp(ctx, o.Stack, err)
 		}
 		r.Log.Info().Str("stack", o.Stack).Msg("another run took the stack first; waiting for it, then deploying again")
 		o.ChangeSetName = fmt.Sprintf("%s-%d", name, attempt+1)
-		o.ClientToken = fmt.Sprintf("%s-%d", token, attempt+1)
 	}
 }
 
-func (r *Runner) deployOnce(ctx context.Context, o DeployOptions) (*Result, error) {
+// deployOnce is one attempt. token is this attempt's idempotency token: the
+// SDK's retries of one call reuse it, a new attempt never does.
+func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) (*Result, error) {
 	stack, create, err := r.settle(ctx, o)
 	if err != nil {
 		return nil, err
@@ -97,6 +104,9 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
+	if !create && r.canSkip(ctx, o, stack, summary, params) {
+		return r.skipped(o, stack)
+	}
 
 	csType := types.ChangeSetTypeUpdate
 	if create {
@@ -106,7 +116,7 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions) (*Result, erro
 		StackName:           aws.String(o.Stack),
 		ChangeSetName:       aws.String(o.ChangeSetName),
 		ChangeSetType:       csType,
-		ClientToken:         aws.String(o.ClientToken),
+		ClientToken:         aws.String(token),
 		Parameters:          params,
 		Tags:                mergeTags(o.Inputs.Tags, o.Tags),
 		NotificationARNs:    o.NotificationARNs,
@@ -133,22 +143,17 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions) (*Result, erro
 		return r.noChanges(ctx, o, csID)
 	}
 	if err != nil {
-		if ctx.Err() == nil {
-			r.cleanupChangeSet(ctx, csID)
-		}
+		// Cleaned up even when our deadline or a signal stopped the wait:
+		// cleanupChangeSet works on a context of its own.
+		r.cleanupChangeSet(ctx, csID)
 		return nil, err
 	}
 	changes, err := changesOf(ctx, r.CFN, described, "", 0)
 	if err != nil {
 		return nil, err
 	}
-	writeChanges(r.Err, o.Stack, changes)
-	if o.ChangesFile != "" {
-		if err := writeJSONFile(o.ChangesFile, changes); err != nil {
-			return nil, fmt.Errorf("--changes-file: %w", err)
-		}
-	}
-	res := &Result{Changes: changes}
+	r.report().ChangeSet(o.Stack, changes)
+	res := &Result{Changes: changes, ChangeSetID: csID}
 	if !create {
 		if err := o.Guards.check(changes); err != nil {
 			r.cleanupChangeSet(ctx, csID)
@@ -161,16 +166,20 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions) (*Result, erro
 		} else {
 			r.cleanupChangeSet(ctx, csID)
 			r.Log.Info().Msg("dry run: change set deleted, nothing executed")
+			if create {
+				r.removeReviewStack(ctx, o.Stack, stackID(stack, described))
+			}
 		}
-		res.Status = "DRY_RUN"
+		res.Status = StatusDryRun
 		return res, nil
 	}
-	return r.execute(ctx, o, stackID(stack, described), csID, res)
+	return r.execute(ctx, o, stackID(stack, described), csID, token, res)
 }
 
 // execute runs the change set once and follows the stack to its end.
-func (r *Runner) execute(ctx context.Context, o DeployOptions, id, csID string, res *Result) (*Result, error) {
+func (r *Runner) execute(ctx context.Context, o DeployOptions, id, csID, token string, res *Result) (*Result, error) {
 	f := newFollower(r.CFN, id, r.printEvent)
+	f.ours = true
 	if err := f.prime(ctx); err != nil {
 		return nil, err
 	}
@@ -178,7 +187,7 @@ func (r *Runner) execute(ctx context.Context, o DeployOptions, id, csID string, 
 	// and resets) a no-op instead of a second execution.
 	_, err := r.CFN.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
 		ChangeSetName:      aws.String(csID),
-		ClientRequestToken: aws.String(o.ClientToken),
+		ClientRequestToken: aws.String(token),
 		DisableRollback:    aws.Bool(o.DisableRollback),
 	})
 	if err != nil {
@@ -220,8 +229,8 @@ func (r *Runner) noChanges(ctx context.Context, o DeployOptions, csID string) (*
 	return res, r.finish(ctx, o, st)
 }
 
-// finish applies what only a settled stack can take, then prints and writes
-// the outputs.
+// finish applies what only a settled stack can take; the caller presents the
+// outputs.
 func (r *Runner) finish(ctx context.Context, o DeployOptions, st *types.Stack) error {
 	if o.TermProtection && !aws.ToBool(st.EnableTerminationProtection) {
 		if _, err := r.CFN.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{
@@ -237,8 +246,7 @@ func (r *Runner) finish(ctx context.Context, o DeployOptions, st *types.Stack) e
 			return fmt.Errorf("set stack policy: %w", err)
 		}
 	}
-	writeOutputs(r.Err, o.Stack, st.Outputs)
-	return writeOutputFiles(o.Outputs, st.Outputs)
+	return nil
 }
 
 // failure builds the exit-1 error with the root-cause block.
@@ -256,8 +264,39 @@ func (r *Runner) failure(stack, status string, f *follower) error {
 	return errors.New(b.String())
 }
 
+// gaveUp turns an error that our own deadline caused (a call or a wait cut
+// short before anything was following the stack) into exit 4, as --timeout
+// promises; errors already classified pass unchanged.
+func gaveUp(ctx context.Context, stack string, err error) error {
+	if err == nil || exitcode.Of(err) != exitcode.Failed {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		return exitcode.Timeout(fmt.Errorf("gave up waiting on stack %s before its change set ran: %w", stack, err))
+	}
+	return err
+}
+
+// removeReviewStack deletes the empty REVIEW_IN_PROGRESS stack that a
+// CREATE change set leaves behind, so a dry run of a new stack leaves
+// nothing. A stack that is anything else is not ours to delete.
+func (r *Runner) removeReviewStack(ctx context.Context, name, id string) {
+	ctx = context.WithoutCancel(ctx)
+	st, err := r.describeStack(ctx, id)
+	if err != nil || st == nil || st.StackStatus != types.StackStatusReviewInProgress {
+		return
+	}
+	if _, err := r.CFN.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(id)}); err != nil {
+		r.Log.Warn().Err(err).Str("stack", name).Msg("could not delete the empty REVIEW_IN_PROGRESS stack the dry run made")
+		return
+	}
+	r.Log.Info().Str("stack", name).Msg("dry run: deleted the empty REVIEW_IN_PROGRESS stack the change set had made")
+}
+
 func (r *Runner) cleanupChangeSet(ctx context.Context, id string) {
-	if err := deleteChangeSet(context.WithoutCancel(ctx), r.CFN, id); err != nil {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := deleteChangeSet(ctx, r.CFN, id); err != nil && !changeSetGone(err) {
 		r.Log.Warn().Err(err).Str("change_set", id).Msg("could not delete change set")
 	}
 }
@@ -295,24 +334,4 @@ func mergeTags(config, flags map[string]string) []types.Tag {
 		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(all[k])})
 	}
 	return tags
-}
-
-func writeJSONFile(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
-
-// isBusy reports the error CloudFormation gives when another operation holds
-// the stack: "... is in UPDATE_IN_PROGRESS state and can not be updated".
-// A change set made obsolete by another run's execution is the same race.
-func isBusy(err error) bool {
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	return strings.Contains(apiErr.ErrorMessage(), "_IN_PROGRESS state") ||
-		(apiErr.ErrorCode() == "InvalidChangeSetStatus" && strings.Contains(apiErr.ErrorMessage(), "OBSOLETE"))
 }

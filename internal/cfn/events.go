@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -23,6 +24,12 @@ type follower struct {
 	events []types.StackEvent
 	// rootStatus is the last status the root stack's own events reported.
 	rootStatus string
+	// start is the time of this operation's first root event: a nested
+	// stack's events before it are history, not this operation's.
+	start time.Time
+	// ours: the operation followed is this run's own execution (not a wait
+	// on another run's), so an interrupt may cancel it.
+	ours bool
 	print      func(types.StackEvent)
 }
 
@@ -48,7 +55,7 @@ func (f *follower) prime(ctx context.Context) error {
 func (f *follower) poll(ctx context.Context) (int, error) {
 	var fresh []types.StackEvent
 	for i := 0; i < len(f.stacks); i++ {
-		evs, err := f.newEvents(ctx, f.stacks[i])
+		evs, err := f.newEvents(ctx, f.stacks[i], i > 0)
 		if err != nil {
 			if i == 0 {
 				return 0, err
@@ -61,6 +68,9 @@ func (f *follower) poll(ctx context.Context) (int, error) {
 		return aws.ToTime(fresh[i].Timestamp).Before(aws.ToTime(fresh[j].Timestamp))
 	})
 	for _, e := range fresh {
+		if f.start.IsZero() && aws.ToString(e.StackId) == f.root {
+			f.start = aws.ToTime(e.Timestamp)
+		}
 		f.events = append(f.events, e)
 		if aws.ToString(e.ResourceType) == stackType {
 			phys := aws.ToString(e.PhysicalResourceId)
@@ -77,7 +87,7 @@ func (f *follower) poll(ctx context.Context) (int, error) {
 	return len(fresh), nil
 }
 
-func (f *follower) newEvents(ctx context.Context, stackID string) ([]types.StackEvent, error) {
+func (f *follower) newEvents(ctx context.Context, stackID string, nested bool) ([]types.StackEvent, error) {
 	var out []types.StackEvent
 	in := &cloudformation.DescribeStackEventsInput{StackName: aws.String(stackID)}
 	for {
@@ -87,7 +97,7 @@ func (f *follower) newEvents(ctx context.Context, stackID string) ([]types.Stack
 		}
 		for _, e := range page.StackEvents {
 			id := aws.ToString(e.EventId)
-			if f.seen[id] {
+			if f.seen[id] || nested && !f.start.IsZero() && aws.ToTime(e.Timestamp).Before(f.start) {
 				return out, nil
 			}
 			f.seen[id] = true

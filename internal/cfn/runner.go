@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -20,10 +19,12 @@ import (
 // Runner holds what deploy and delete share: the clients of the target
 // account, the logger, and how to wait.
 type Runner struct {
-	CFN    API
-	S3     Uploader
-	Log    zerolog.Logger
-	Err    io.Writer // tables for people (stderr)
+	CFN API
+	S3  Uploader
+	Log zerolog.Logger
+	// Report receives the change set and the stack events as they come;
+	// nil drops them.
+	Report Reporter
 	Region string
 	// Backoff returns a fresh poll schedule; nil means DefaultBackoff.
 	Backoff func() *Backoff
@@ -33,6 +34,8 @@ type Runner struct {
 	// CancelOnInterrupt calls CancelUpdateStack when a signal stops the wait
 	// of an update.
 	CancelOnInterrupt bool
+	// NewToken returns a fresh idempotency token; nil means random.
+	NewToken func() string
 }
 
 func (r *Runner) backoff() *Backoff {
@@ -75,7 +78,7 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 	for {
 		n, err := f.poll(ctx)
 		if err != nil {
-			return nil, r.stopped(ctx, f.root, name, status, err)
+			return nil, r.stopped(ctx, f, name, status, err)
 		}
 		if n > 0 {
 			lastSaid = time.Now()
@@ -83,7 +86,7 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 		statusTick := n == 0 || terminal(f.rootStatus)
 		if !terminal(f.rootStatus) {
 			if err := sleep(ctx, b.Next(n > 0)); err != nil {
-				return nil, r.stopped(ctx, f.root, name, status, err)
+				return nil, r.stopped(ctx, f, name, status, err)
 			}
 		}
 		if !statusTick {
@@ -91,7 +94,7 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 		}
 		st, err := r.describeStack(ctx, f.root)
 		if err != nil {
-			return nil, r.stopped(ctx, f.root, name, status, err)
+			return nil, r.stopped(ctx, f, name, status, err)
 		}
 		if st == nil {
 			return nil, fmt.Errorf("stack %s disappeared while waiting", name)
@@ -100,7 +103,7 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 		if terminal(status) {
 			// Events that arrived with the final status are printed too.
 			if _, err := f.poll(ctx); err != nil && ctx.Err() != nil {
-				return nil, r.stopped(ctx, f.root, name, status, err)
+				return nil, r.stopped(ctx, f, name, status, err)
 			}
 			return st, nil
 		}
@@ -111,14 +114,15 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 			lastSaid = time.Now()
 		}
 		if err := sleep(ctx, b.Next(false)); err != nil {
-			return nil, r.stopped(ctx, f.root, name, status, err)
+			return nil, r.stopped(ctx, f, name, status, err)
 		}
 	}
 }
 
 // stopped explains why waiting ended early: our timeout (exit 4), a signal
 // (128+n, with CancelUpdateStack when asked), or an API error.
-func (r *Runner) stopped(ctx context.Context, stackID, name, status string, err error) error {
+func (r *Runner) stopped(ctx context.Context, f *follower, name, status string, err error) error {
+	stackID := f.root
 	if ctx.Err() == nil {
 		return err
 	}
@@ -132,7 +136,9 @@ func (r *Runner) stopped(ctx context.Context, stackID, name, status string, err 
 	cause := context.Cause(ctx)
 	var in *exitcode.Interrupted
 	if errors.As(cause, &in) {
-		if r.CancelOnInterrupt && status == string(types.StackStatusUpdateInProgress) {
+		// Only our own update is ours to cancel: a wait on another run's
+		// operation must never roll that run back.
+		if r.CancelOnInterrupt && f.ours && status == string(types.StackStatusUpdateInProgress) {
 			if _, cerr := r.CFN.CancelUpdateStack(bg, &cloudformation.CancelUpdateStackInput{StackName: aws.String(name)}); cerr != nil {
 				r.Log.Warn().Err(cerr).Msg("cancel update failed")
 			} else {
@@ -156,11 +162,25 @@ func orUnknown(s string) string {
 	return s
 }
 
-// printEvent is the follower's printer: one log line per event.
-func (r *Runner) printEvent(e types.StackEvent) {
-	ev := r.Log.Info()
-	if strings.HasSuffix(string(e.ResourceStatus), "_FAILED") {
-		ev = r.Log.Warn()
-	}
-	ev.Str("event", "stack").Msg(FormatEvent(e))
+// Reporter is told what people follow while an operation runs: the change
+// set before it executes and every stack event once. The command layer
+// presents them; the engine only reports.
+type Reporter interface {
+	ChangeSet(stack string, changes []Change)
+	Event(e types.StackEvent)
 }
+
+type noReport struct{}
+
+func (noReport) ChangeSet(string, []Change) {}
+func (noReport) Event(types.StackEvent)     {}
+
+func (r *Runner) report() Reporter {
+	if r.Report == nil {
+		return noReport{}
+	}
+	return r.Report
+}
+
+// printEvent is the follower's printer.
+func (r *Runner) printEvent(e types.StackEvent) { r.report().Event(e) }

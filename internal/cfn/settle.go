@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
 // settle looks at the stack before anything is made: waits out operations
@@ -42,7 +44,7 @@ func (r *Runner) settle(ctx context.Context, o DeployOptions) (*types.Stack, boo
 			}
 		case startRecreate:
 			if o.NoRecreate {
-				return nil, false, fmt.Errorf("stack %s is %s from a failed first create, and --no-recreate forbids deleting it", o.Stack, status)
+				return nil, false, exitcode.Guard(fmt.Errorf("stack %s is %s from a failed first create, and --no-recreate forbids deleting it (expected a person to look, or a run without --no-recreate)", o.Stack, status))
 			}
 			r.Log.Warn().Str("stack", o.Stack).Str("status", status).Msg("stack is left over from a failed first create; deleting it to create it again")
 			if err := r.deleteAndWait(ctx, st, o.ExecRoleARN, nil); err != nil {

@@ -6,41 +6,31 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/deployer-dev/deployer/internal/envfile"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-// envOptions is the parsed form of "deployer env".
+// envOptions is a parsed "deployer env".
 type envOptions struct {
-	assume assumeConfig
+	assume settings.AssumeConfig
 	format string
 }
 
-func (a *app) parseEnv(args []string) (envOptions, error) {
-	var (
-		lf     logFlags
-		af     assumeFlags
-		format string
-	)
-	fs := a.newFlags("env", &lf)
-	af.register(fs, true)
-	fs.StringVar(&format, "format", "shell", "output format: shell (export lines for eval), dotenv, or json (credential_process shape)")
-	if err := a.parse(fs, &lf, args); err != nil {
-		return envOptions{}, err
+func (a *app) envCommand() *command {
+	o := &envOptions{}
+	return &command{
+		name:    "env",
+		summary: "Prints the assumed credentials on stdout: export lines for eval, dotenv lines, or the credential_process JSON.",
+		declare: func(s *settings.Set) {
+			settings.Assume(s, &o.assume, a.host)
+			s.String(settings.Decl{Flag: "format", Default: "shell", Value: "FORMAT",
+				Help: "shell (export lines for eval), dotenv, or json (credential_process shape)"}, &o.format, settings.OneOf("shell", "dotenv", "json"))
+		},
+		run: func(ctx context.Context, log zerolog.Logger) error { return a.env(ctx, o, log) },
 	}
-	if fs.NArg() > 0 {
-		return envOptions{}, exitcode.Usagef("env: unexpected argument %q (expected flags only)", fs.Arg(0))
-	}
-	switch format {
-	case "shell", "dotenv", "json":
-	default:
-		return envOptions{}, exitcode.Usagef("--format: %q is not known (expected shell, dotenv or json)", format)
-	}
-	ac, err := af.resolve(a.env, a.host, a.now())
-	if err != nil {
-		return envOptions{}, err
-	}
-	return envOptions{assume: ac, format: format}, nil
 }
 
 // credentialProcessOutput is the JSON shape of the credential_process
@@ -53,14 +43,10 @@ type credentialProcessOutput struct {
 	Expiration      string `json:"Expiration,omitempty"`
 }
 
-// envCmd prints the assumed credentials on stdout. This is the one place
+// env prints the assumed credentials on stdout. This is the one place
 // secrets are written, because the user asked for them, and only to stdout.
-func (a *app) envCmd(ctx context.Context, args []string) error {
-	o, err := a.parseEnv(args)
-	if err != nil {
-		return err
-	}
-	s, err := a.session(ctx, o.assume)
+func (a *app) env(ctx context.Context, o *envOptions, log zerolog.Logger) error {
+	s, err := a.session(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}

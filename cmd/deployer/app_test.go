@@ -1,0 +1,24 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"time"
+
+	"github.com/deployer-dev/deployer/internal/output"
+	"github.com/deployer-dev/deployer/internal/settings"
+)
+
+// newTestApp is an app with the given environment, discarded streams, a
+// fixed host and clock, and the real client factories (which nothing calls
+// until a run step does).
+func newTestApp(environ []string) *app {
+	return &app{
+		io:      streams{in: bytes.NewReader(nil), out: io.Discard, err: io.Discard},
+		environ: environ,
+		host:    settings.Host{Name: "test", Now: func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }},
+		signals: newBroadcaster(nil),
+		clients: awsClients(),
+		files:   output.NewWriter(),
+	}
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
+)
+
+// executeOptions is a parsed "cfn execute".
+type executeOptions struct {
+	assume            settings.AssumeConfig
+	planFile          string
+	plan              *targets.Plan
+	run               fanoutSettings
+	outputs           outputSettings
+	timeout           time.Duration
+	disableRollback   bool
+	cancelOnInterrupt bool
+}
+
+func (a *app) executeCommand() *command {
+	o := &executeOptions{}
+	return &command{
+		name: "cfn execute",
+		summary: "Executes exactly the change sets of a plan written by \"cfn deploy --targets --dry-run --plan-file\", in the same waves. " +
+			"A change set that is gone or whose stack moved on fails its target; nothing is planned again.",
+		declare: func(s *settings.Set) {
+			settings.Assume(s, &o.assume, a.host)
+			s.String(settings.Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE", Help: "the reviewed plan"}, &o.planFile, nil)
+			declareFanoutRun(s, &o.run)
+			declareOutputs(s, &o.outputs, false)
+			settings.Timeout(s, &o.timeout)
+			s.Bool(settings.Decl{Flag: "disable-rollback", Env: "DEPLOYER_DISABLE_ROLLBACK", Help: "keep resources of a failed operation for debugging"}, &o.disableRollback)
+			s.Bool(settings.Decl{Flag: "cancel-on-interrupt", Env: "DEPLOYER_CANCEL_ON_INTERRUPT", Help: "on SIGINT/SIGTERM, also cancel updates in progress"}, &o.cancelOnInterrupt)
+			s.After(func() error {
+				if o.planFile == "" {
+					return exitcode.Usagef("--plan-file: no plan given (expected --plan-file FILE from cfn deploy --targets --dry-run --plan-file)")
+				}
+				if err := regularFile(o.planFile); err != nil {
+					return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+				}
+				data, err := os.ReadFile(o.planFile)
+				if err != nil {
+					return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+				}
+				if o.plan, err = targets.DecodePlan(data, o.planFile); err != nil {
+					return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+				}
+				for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env} {
+					if err := checkPlaceholders(s.Source(flag), path); err != nil {
+						return err
+					}
+				}
+				return o.run.runOptions(s, 0, targets.Tolerance{})
+			})
+		},
+		run: func(ctx context.Context, log zerolog.Logger) error { return a.runExecute(ctx, o, log) },
+	}
+}
+
+// runExecute executes each planned change set in its target account.
+func (a *app) runExecute(ctx context.Context, o *executeOptions, log zerolog.Logger) error {
+	fl, err := a.newFleet(ctx, o.assume)
+	if err != nil {
+		return err
+	}
+	opts := o.run.opts
+	opts.Progress = progressLog{log}
+	// Guards were applied when the plan was made: a refused target kept no
+	// change set, and what the reviewer approved runs as approved.
+	deploy := &deployOptions{timeout: o.timeout, cancelOnInterrupt: o.cancelOnInterrupt}
+	sum := o.plan.Execute(ctx, opts, func(ctx context.Context, t targets.Target) targets.Result {
+		tlog := log.With().Str("target", t.ID()).Logger()
+		res, err := a.executeOne(ctx, fl, deploy, o, t, tlog)
+		r := targetResult(ctx, res, err)
+		r.Stack = t.Stack
+		if err != nil {
+			tlog.Error().Msg(err.Error())
+		}
+		return r
+	})
+	return a.finish(ctx, &o.run, sum)
+}
+
+func (a *app) executeOne(ctx context.Context, fl *fleet, o *deployOptions, eo *executeOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
+	s, err := a.fleetSession(ctx, fl, t, log)
+	if err != nil {
+		return nil, err
+	}
+	d := cfn.DeployOptions{Stack: t.Stack, ExecRoleARN: t.CfnRoleARN, DisableRollback: eo.disableRollback,
+		Guards: cfn.Guards{AllowReplacement: true, AllowDelete: true}}
+	p := a.presenter(log, t.ID())
+	runner := &cfn.Runner{CFN: a.clients.cfn(s.Config), Log: log, Report: p, Region: s.Config.Region, CancelOnInterrupt: o.cancelOnInterrupt}
+	ctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	res, err := runner.ExecutePlanned(ctx, d, t.ChangeSetARN)
+	if err != nil {
+		return res, err
+	}
+	p.Outputs(t.Stack, res.Outputs)
+	files := outputSettings{file: targets.Fill(eo.outputs.file, t), env: targets.Fill(eo.outputs.env, t), prefix: eo.outputs.prefix}
+	if err := a.writeOutputs(t.ID(), files, outputStrings(res), log); err != nil {
+		return res, fmt.Errorf("%s: %w", t.ID(), err)
+	}
+	return res, nil
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
+)
+
+// checkFanout validates the many-targets settings of "cfn deploy".
+func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
+	f := &o.fanout
+	if err := f.load(s); err != nil || f.file == nil {
+		return err
+	}
+	if f.planFile != "" && !o.deploy.DryRun {
+		return exitcode.Usagef("%s: a plan is a preview (expected --dry-run too)", s.Source("plan-file"))
+	}
+	if f.planFile != "" {
+		o.deploy.KeepChangeSet = true
+	}
+	for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env, "changes-file": o.outputs.changes} {
+		if err := checkPlaceholders(s.Source(flag), path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fleet is what every target of one run shares: the source credentials,
+// resolved once, and the pacer that keeps targets in one account and region
+// from throttling each other.
+type fleet struct {
+	source aws.Config
+	pacer  *targets.Pacer
+	base   settings.AssumeConfig
+}
+
+func (a *app) newFleet(ctx context.Context, base settings.AssumeConfig) (*fleet, error) {
+	src, err := a.clients.loadSource(ctx, base.Source)
+	if err != nil {
+		return nil, err
+	}
+	p := targets.NewPacer(nil)
+	src = src.Copy()
+	src.APIOptions = append(src.APIOptions, p.APIOption("source"))
+	return &fleet{source: src, pacer: p, base: base}, nil
+}
+
+// session assumes a target's role in the target's region. The command's
+// --role-arn hops, if any, come first; the target's role is the last hop.
+func (a *app) fleetSession(ctx context.Context, fl *fleet, t targets.Target, log zerolog.Logger) (*assume.Session, error) {
+	opts := fl.base.Assume
+	roles := append([]string(nil), opts.RoleARNs...)
+	if t.RoleARN != "" {
+		roles = append(roles, t.RoleARN)
+	}
+	opts.RoleARNs = roles
+	if t.ExternalID != "" {
+		opts.ExternalID = t.ExternalID
+	}
+	s, err := assume.Assume(ctx, regionConfig(fl.source, t.Region), opts, a.clients.sts, log)
+	if err != nil {
+		return nil, noCredentials(err)
+	}
+	if s.Target.Account != t.Account && len(roles) > 0 {
+		return nil, fmt.Errorf("role %s is in account %s, not the target's %s", s.RoleARN, s.Target.Account, t.Account)
+	}
+	s.Config.APIOptions = append(append([]func(*middleware.Stack) error(nil), s.Config.APIOptions...), fl.pacer.APIOption(t.Account))
+	return s, nil
+}
+
+// runFanout deploys to every target of the targets file, in waves.
+func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logger) error {
+	fl, err := a.newFleet(ctx, o.assume)
+	if err != nil {
+		return err
+	}
+	opts := o.fanout.opts
+	opts.Progress = progressLog{log}
+	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
+		tlog := log.With().Str("target", t.ID()).Logger()
+		res, err := a.deployOne(ctx, fl, o, t, tlog)
+		r := targetResult(ctx, res, err)
+		r.Stack = o.deploy.Stack
+		if t.Stack != "" {
+			r.Stack = t.Stack
+		}
+		if err != nil {
+			tlog.Error().Msg(err.Error())
+		}
+		return r
+	})
+	if o.fanout.planFile != "" {
+		data, err := targets.EncodePlan(targets.NewPlan(sum))
+		if err == nil {
+			err = a.files.File("", o.fanout.planFile, data)
+		}
+		if err != nil {
+			return fmt.Errorf("--plan-file: %w", err)
+		}
+		log.Info().Str("plan", o.fanout.planFile).Msg("plan written: review it, then run deployer cfn execute --plan-file with it")
+	}
+	return a.finish(ctx, &o.fanout, sum)
+}
+
+// deployOne is the ordinary deploy, once per target: its own role, region,
+// parameter files over the command's, tags, logger and output files.
+func (a *app) deployOne(ctx context.Context, fl *fleet, o *deployOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
+	s, err := a.fleetSession(ctx, fl, t, log)
+	if err != nil {
+		return nil, err
+	}
+	d := o.deploy
+	if t.Stack != "" {
+		d.Stack = t.Stack
+	}
+	if t.CfnRoleARN != "" {
+		d.ExecRoleARN = t.CfnRoleARN
+	}
+	if err := execRole("cfn-role", d.ExecRoleARN, s.Target.Account); err != nil {
+		return nil, err
+	}
+	if len(t.ParameterFiles) > 0 {
+		files := append(append([]string(nil), o.paramFiles...), t.ParameterFiles...)
+		if d.Inputs, err = parameters("parameters", "--parameter", files, o.paramKVs); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.Tags) > 0 {
+		tags := make(map[string]string, len(d.Tags)+len(t.Tags))
+		for k, v := range d.Tags {
+			tags[k] = v
+		}
+		for k, v := range t.Tags {
+			tags[k] = v
+		}
+		d.Tags = tags
+	}
+	d.ChangeSetName = a.changeSetName()
+	files := outputSettings{
+		file:    targets.Fill(o.outputs.file, t),
+		env:     targets.Fill(o.outputs.env, t),
+		prefix:  o.outputs.prefix,
+		changes: targets.Fill(o.outputs.changes, t),
+	}
+	return a.deployTarget(ctx, s, o, d, files, a.presenter(log, t.ID()), log, t.ID())
+}
+
+// progressLog logs each target's start and end.
+type progressLog struct{ log zerolog.Logger }
+
+func (p progressLog) Started(t targets.Target) {
+	p.log.Info().Str("target", t.ID()).Str("wave", t.Wave).Msg("target started")
+}
+
+func (p progressLog) Finished(r targets.Result) {
+	ev := p.log.Info()
+	if r.Status == targets.Failed || r.Status == targets.Refused {
+		ev = p.log.Warn()
+	}
+	ev.Str("target", r.Target.ID()).Str("result", string(r.Status)).Str("took", r.Duration.Round(1e9).String()).Msg("target finished")
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/artifact"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+)
+
+// packageOptions is a parsed "cfn package".
+type packageOptions struct {
+	assume    settings.AssumeConfig
+	template  string
+	artifacts artifactSettings
+	out       string
+}
+
+func (a *app) packageCommand() *command {
+	o := &packageOptions{}
+	return &command{
+		name:    "cfn package",
+		summary: "Uploads the local code and nested templates a template points at (deterministic zips, content-addressed keys, nothing uploaded twice) and writes the template that points at them.",
+		declare: func(s *settings.Set) {
+			settings.Assume(s, &o.assume, a.host)
+			s.String(settings.Decl{Flag: "template", Alias: "template-file", Env: "DEPLOYER_TEMPLATE", Value: "FILE", Help: "template to package"}, &o.template, nil)
+			declareArtifacts(s, &o.artifacts)
+			s.String(settings.Decl{Flag: "output-template", Alias: "output-template-file", Env: "DEPLOYER_OUTPUT_TEMPLATE", Value: "FILE", Help: "where to write the packaged template"}, &o.out, nil)
+			s.After(func() error {
+				if o.template == "" {
+					return exitcode.Usagef("--template: no template given (expected --template FILE)")
+				}
+				if err := regularFile(o.template); err != nil {
+					return exitcode.Usagef("%s: %v", s.Source("template"), err)
+				}
+				if o.out == "" {
+					return exitcode.Usagef("--output-template: no output file given (expected --output-template FILE)")
+				}
+				if o.artifacts.bucket == "" {
+					return exitcode.Usagef("--artifact-bucket: no bucket given (expected --artifact-bucket BUCKET in the stack's region)")
+				}
+				_, err := localRefs(s, o.template, o.artifacts.bucket)
+				return err
+			})
+		},
+		run: func(ctx context.Context, log zerolog.Logger) error { return a.runPackage(ctx, o, log) },
+	}
+}
+
+func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Logger) error {
+	s, err := a.session(ctx, o.assume, log)
+	if err != nil {
+		return err
+	}
+	// Standalone packaging uploads with the credentials it acts with; the
+	// key prefix is the account those reading it will be in.
+	body, err := a.pack(ctx, s.Config, o.template, o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region, log)
+	if err != nil {
+		return err
+	}
+	if err := a.files.File("", o.out, body); err != nil {
+		return fmt.Errorf("--output-template: %w", err)
+	}
+	log.Info().Str("template", o.out).Msg("packaged template written")
+	return nil
+}
+
+// localRefs checks, before any call, that every local path of the template
+// exists inside its tree and that a bucket is set when one is needed.
+// It reports whether there is anything to package.
+func localRefs(s *settings.Set, template, bucket string) (bool, error) {
+	refs, err := artifact.Find(template)
+	if err != nil {
+		return false, packError(s, err)
+	}
+	if len(refs) > 0 && bucket == "" {
+		r := refs[0]
+		return false, exitcode.Usagef("%s: resource %s property %s is the local path %q (expected --artifact-bucket BUCKET to upload it)", s.Source("template"), r.Resource, r.Property, r.Path)
+	}
+	return len(refs) > 0, nil
+}
+
+// pack uploads a template's local artifacts with cfg and returns the
+// packaged body. Keys go under the reading account's prefix; the bucket must
+// belong to owner (the pipeline's account unless set).
+func (a *app) pack(ctx context.Context, cfg aws.Config, template string, as artifactSettings, owner, account, region string, log zerolog.Logger) ([]byte, error) {
+	if as.owner != "" {
+		owner = as.owner
+	}
+	prefix := as.prefix
+	if prefix == "" {
+		prefix = account
+	}
+	res, err := artifact.Package(ctx, a.clients.s3(cfg), template, artifact.Options{
+		Bucket:              artifact.BucketName(as.bucket, region),
+		Prefix:              strings.NewReplacer("{account}", account, "{region}", region).Replace(prefix),
+		Region:              region,
+		KMSKeyID:            as.kmsKey,
+		ExpectedBucketOwner: owner,
+	}, func(x artifact.Artifact) {
+		state := "already there"
+		if x.Uploaded {
+			state = "uploaded"
+		}
+		log.Info().Str("resource", x.Resource).Str("property", x.Property).Str("path", x.Path).
+			Str("key", x.Key).Int64("bytes", x.Bytes).Msg(state)
+	})
+	if err != nil {
+		return nil, packError(nil, err)
+	}
+	return res.Template, nil
+}
+
+// packError turns the packager's input errors into exit 2.
+func packError(s *settings.Set, err error) error {
+	var ref *artifact.RefError
+	var region *artifact.RegionError
+	if errors.As(err, &ref) || errors.As(err, &region) {
+		from := "--template"
+		if s != nil {
+			from = s.Source("template")
+		}
+		if errors.Is(err, artifact.ErrNoBucket) {
+			from = "--artifact-bucket"
+		}
+		return exitcode.Usagef("%s: %v", from, err)
+	}
+	return err
+}

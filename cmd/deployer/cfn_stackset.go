@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/stackset"
+	"github.com/deployer-dev/deployer/internal/targets"
+)
+
+// stacksetOptions is a parsed "cfn stackset deploy|delete".
+type stacksetOptions struct {
+	assume                           settings.AssumeConfig
+	name, templateRef                string
+	paramFiles, paramKVs, caps, tags []string
+	permission, adminRole, execRole  string
+	autoDeploy, callAs, removal      string
+	retainOnRemoval, retainStacks    bool
+	parallel, dryRun                 bool
+	run                              fanoutSettings
+	timeout                          time.Duration
+	input                            stackset.Input
+}
+
+var stacksetVerbs = []string{"deploy", "delete"}
+
+// stacksetCommand picks "cfn stackset deploy|delete".
+func (a *app) stacksetCommand(args []string) (*command, []string, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || helpWord(args[0]) {
+		if len(args) > 0 && helpWord(args[0]) {
+			fmt.Fprint(a.io.out, "usage: deployer cfn stackset deploy|delete [flags]\n\nrun \"deployer cfn stackset <verb> -h\" for the flags of a verb.\n")
+			return nil, nil, errHelp
+		}
+		return nil, nil, exitcode.Usagef("cfn stackset: no verb given (expected deploy or delete)")
+	}
+	verb := args[0]
+	if !contains(stacksetVerbs, verb) {
+		return nil, nil, unknownWord("cfn stackset verb", verb, stacksetVerbs)
+	}
+	o := &stacksetOptions{}
+	c := &command{
+		name:    "cfn stackset " + verb,
+		summary: "Hands the targets file to CloudFormation StackSets: creates or updates the StackSet in this account and makes its stack instances match the file, wave by wave.",
+		declare: func(s *settings.Set) { a.declareStackset(s, o, verb) },
+		run: func(ctx context.Context, log zerolog.Logger) error {
+			if verb == "delete" {
+				return a.runStacksetDelete(ctx, o, log)
+			}
+			return a.runStacksetDeploy(ctx, o, log)
+		},
+	}
+	if verb == "delete" {
+		c.summary = "Removes every stack instance of a StackSet, then the StackSet."
+	}
+	return c, args[1:], nil
+}
+
+func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) {
+	settings.Assume(s, &o.assume, a.host)
+	s.String(settings.Decl{Flag: "stack-set", Env: "DEPLOYER_STACK_SET", Value: "NAME", Help: "StackSet name"}, &o.name, func(v string) error {
+		if len(v) > 128 || !stackNamePattern.MatchString(v) {
+			return fmt.Errorf("%q is not a StackSet name (expected a letter then up to 127 letters, digits or -)", v)
+		}
+		return nil
+	})
+	s.String(settings.Decl{Flag: "call-as", Env: "DEPLOYER_CALL_AS", Default: "SELF", Value: "WHO", Help: "SELF, or DELEGATED_ADMIN from a delegated administrator account"}, &o.callAs, settings.OneOf("SELF", "DELEGATED_ADMIN"))
+	declareFanoutRun(s, &o.run)
+	settings.Timeout(s, &o.timeout)
+	if verb == "delete" {
+		s.Bool(settings.Decl{Flag: "retain-stacks", Env: "DEPLOYER_RETAIN_STACKS", Help: "remove the instances from the StackSet but keep their stacks"}, &o.retainStacks)
+		s.After(func() error {
+			if o.name == "" {
+				return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
+			}
+			return o.run.runOptions(s, 0, targets.Tolerance{})
+		})
+		return
+	}
+	s.String(settings.Decl{Flag: "template", Alias: "template-file", Env: "DEPLOYER_TEMPLATE", Value: "FILE", Help: "template of the StackSet"}, &o.templateRef, nil)
+	s.String(settings.Decl{Flag: "targets", Env: "DEPLOYER_TARGETS", Value: "FILE", Help: "targets file: accounts (or OU ids) x regions, in waves"}, &o.run.targets, nil)
+	s.List(settings.Decl{Flag: "parameters", Env: "DEPLOYER_PARAMETERS", Value: "FILE", Help: "parameters file, repeatable; a target's files become its overrides"}, &o.paramFiles, nil)
+	s.List(settings.Decl{Flag: "parameter", Alias: "parameter-overrides", Env: "DEPLOYER_PARAMETER_OVERRIDES", Sep: " ", Variadic: true, Value: "K=V", Help: "parameter, repeatable; wins over files"}, &o.paramKVs, nil)
+	s.List(settings.Decl{Flag: "capabilities", Env: "DEPLOYER_CAPABILITIES", Split: true, Variadic: true, Value: "CAP", Help: "CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND"}, &o.caps, nil)
+	s.List(settings.Decl{Flag: "tag", Alias: "tags", Env: "DEPLOYER_TAGS", Variadic: true, Value: "K=V", Help: "StackSet tag, repeatable"}, &o.tags, nil)
+	s.String(settings.Decl{Flag: "permission-model", Env: "DEPLOYER_PERMISSION_MODEL", Default: "self-managed", Value: "MODEL", Help: "self-managed (roles the kit adds) or service-managed (AWS Organizations, OU targets)"}, &o.permission, settings.OneOf("self-managed", "service-managed"))
+	s.String(settings.Decl{Flag: "administration-role-arn", Env: "DEPLOYER_ADMINISTRATION_ROLE_ARN", Value: "ARN", Help: "self-managed: administration role (default AWSCloudFormationStackSetAdministrationRole of this account)"}, &o.adminRole, nil)
+	s.String(settings.Decl{Flag: "execution-role-name", Env: "DEPLOYER_EXECUTION_ROLE_NAME", Value: "NAME", Help: "self-managed: execution role name in each target (default AWSCloudFormationStackSetExecutionRole)"}, &o.execRole, nil)
+	s.String(settings.Decl{Flag: "auto-deployment", Env: "DEPLOYER_AUTO_DEPLOYMENT", Value: "on|off", Help: "service-managed: deploy to accounts that join a target OU"}, &o.autoDeploy, settings.OneOf("on", "off"))
+	s.Bool(settings.Decl{Flag: "retain-stacks-on-account-removal", Env: "DEPLOYER_RETAIN_STACKS_ON_ACCOUNT_REMOVAL", Help: "service-managed: keep stacks of accounts that leave an OU"}, &o.retainOnRemoval)
+	s.String(settings.Decl{Flag: "removal", Env: "DEPLOYER_REMOVAL", Default: "delete", Value: "WHAT", Help: "instances no longer in the targets file: delete, retain (keep their stacks) or none"}, &o.removal, settings.OneOf("delete", "retain", "none"))
+	s.Bool(settings.Decl{Flag: "parallel-regions", Env: "DEPLOYER_PARALLEL_REGIONS", Help: "deploy the regions of an operation at once instead of in order"}, &o.parallel)
+	s.Bool(settings.Decl{Flag: "dry-run", Env: "DEPLOYER_DRY_RUN", Help: "list, per target, whether its instance would be created, updated, left or removed"}, &o.dryRun)
+	s.After(func() error { return a.resolveStackset(s, o) })
+}
+
+// resolveStackset reads the template, parameters and targets file.
+func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
+	if o.name == "" {
+		return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
+	}
+	if o.templateRef == "" || o.run.targets == "" {
+		return exitcode.Usagef("--template and --targets: both are needed (expected --template FILE --targets FILE)")
+	}
+	tmpl, err := loadTemplate(o.templateRef, a.region(o.assume))
+	if err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("template"), err)
+	}
+	if err := o.run.load(s); err != nil {
+		return err
+	}
+	in, err := parameters(s.Source("parameters"), s.Source("parameter"), o.paramFiles, o.paramKVs)
+	if err != nil {
+		return err
+	}
+	waves, prefs, err := stackset.FromTargets(o.run.file, o.run.waves, func(files []string) ([]types.Parameter, error) {
+		tin, err := parameters("parameters of a target", "--parameter", files, nil)
+		return cfnParameters(tin.Values), err
+	})
+	if err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
+	}
+	if from := s.From("max-concurrency"); from != "" {
+		prefs.MaxConcurrency = stackset.Limit{N: o.run.opts.MaxConcurrency}
+	}
+	if from := s.From("failure-tolerance"); from != "" {
+		t := o.run.opts.Tolerance
+		prefs.FailureTolerance = stackset.Limit{N: t.Count}
+		if t.IsPercent {
+			prefs.FailureTolerance = stackset.Limit{N: t.Percent, Percent: true}
+		}
+	}
+	prefs.Parallel = o.parallel
+	tags, err := stackTags(s.Source("tag"), o.tags)
+	if err != nil {
+		return err
+	}
+	def := stackset.Definition{
+		Name: o.name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfnParameters(in.Values),
+		Tags: cfnTags(tags), AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole,
+		CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
+	}
+	for _, c := range o.caps {
+		def.Capabilities = append(def.Capabilities, types.Capability(c))
+	}
+	if o.permission == "service-managed" {
+		def.Permission = stackset.ServiceManaged
+		if o.autoDeploy != "" {
+			def.AutoDeployment = &stackset.AutoDeployment{Enabled: o.autoDeploy == "on", RetainStacksOnAccountRemoval: o.retainOnRemoval}
+		}
+	}
+	o.input = stackset.Input{StackSet: def, Waves: waves, Preferences: prefs, Removal: stackset.Removal(o.removal)}
+	if err := o.input.Validate(); err != nil {
+		return exitcode.Usagef("cfn stackset deploy: %v", err)
+	}
+	return nil
+}
+
+// engine is the StackSets engine acting with the source credentials (the
+// CI/CD or delegated administrator account).
+func (a *app) stacksetEngine(ctx context.Context, o *stacksetOptions, log zerolog.Logger) (*stackset.Engine, error) {
+	s, err := a.session(ctx, o.assume, log)
+	if err != nil {
+		return nil, err
+	}
+	return &stackset.Engine{
+		CFN:     cloudformation.NewFromConfig(s.Config),
+		Log:     log,
+		Backoff: func() stackset.Schedule { return cfn.DefaultBackoff() },
+	}, nil
+}
+
+func (a *app) runStacksetDeploy(ctx context.Context, o *stacksetOptions, log zerolog.Logger) error {
+	e, err := a.stacksetEngine(ctx, o, log)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	started := a.host.Now()
+	run := e.Deploy
+	if o.dryRun {
+		run = e.Preview
+	}
+	res, err := run(ctx, o.input)
+	if err != nil {
+		return err
+	}
+	for _, c := range res.Changes {
+		log.Info().Str("stack_set", o.name).Msg(c)
+	}
+	return a.finish(ctx, &o.run, res.Summary(o.name, started, a.host.Now().Sub(started)))
+}
+
+func (a *app) runStacksetDelete(ctx context.Context, o *stacksetOptions, log zerolog.Logger) error {
+	e, err := a.stacksetEngine(ctx, o, log)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	started := a.host.Now()
+	res, err := e.Delete(ctx, stackset.DeleteInput{Name: o.name, CallAs: types.CallAs(o.callAs), RetainStacks: o.retainStacks,
+		Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.run.opts.MaxConcurrency}}})
+	if err != nil {
+		return err
+	}
+	return a.finish(ctx, &o.run, res.Summary(o.name, started, a.host.Now().Sub(started)))
+}
+
+// cfnParameters turns key/value pairs into CloudFormation parameters, in
+// key order.
+func cfnParameters(values map[string]string) []types.Parameter {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]types.Parameter, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, types.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(values[k])})
+	}
+	return out
+}
+
+func cfnTags(tags map[string]string) []types.Tag {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]types.Tag, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	return out
+}

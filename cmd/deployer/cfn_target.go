@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/output"
+)
+
+// deployTarget runs one deploy in an assumed session and writes what it
+// produced: the changes file whenever a change set was made, the outputs
+// once the stack is settled. owner names the target for the writer ("" for
+// a single run).
+func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOptions, d cfn.DeployOptions, files outputSettings, p *presenter, log zerolog.Logger, owner string) (*cfn.Result, error) {
+	runner := &cfn.Runner{
+		CFN:               a.clients.cfn(s.Config),
+		S3:                a.clients.s3(s.Config),
+		Log:               log,
+		Report:            p,
+		Region:            s.Config.Region,
+		CancelOnInterrupt: o.cancelOnInterrupt,
+	}
+	ctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	if o.packLocal {
+		cfg := s.Config
+		if o.artifacts.uploader != "target" {
+			cfg = regionConfig(s.SourceConfig, s.Config.Region)
+		}
+		body, err := a.pack(ctx, cfg, o.templateRef, o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region, log)
+		if err != nil {
+			return nil, err
+		}
+		d.Template.Body = body
+		if d.Artifacts.Prefix == "" {
+			d.Artifacts.Prefix = s.Target.Account
+		}
+	}
+	res, err := runner.Deploy(ctx, d)
+	if res != nil && files.changes != "" && (res.ChangeSetID != "" || res.NoChanges) {
+		if werr := a.files.JSON(owner, files.changes, output.NonNil(res.Changes)); werr != nil {
+			return res, fmt.Errorf("--changes-file: %w", werr)
+		}
+	}
+	if err != nil || res == nil || res.Status == cfn.StatusDryRun {
+		return res, err
+	}
+	p.Outputs(d.Stack, res.Outputs)
+	return res, a.writeOutputs(owner, files, outputStrings(res), log)
+}
+
+// writeOutputs writes outputs where asked: JSON, and shell lines without
+// the names that would change the shell that sources them.
+func (a *app) writeOutputs(owner string, files outputSettings, values map[string]string, log zerolog.Logger) error {
+	if files.file != "" {
+		if err := a.files.JSON(owner, files.file, values); err != nil {
+			return fmt.Errorf("--outputs-file: %w", err)
+		}
+	}
+	if files.env == "" {
+		return nil
+	}
+	data, skipped, err := output.EnvFile(files.prefix, values)
+	if err != nil {
+		return fmt.Errorf("--outputs-env: %w", err)
+	}
+	if len(skipped) > 0 {
+		log.Warn().Strs("names", skipped).Msg("outputs left out of --outputs-env: these names would change the shell that sources the file (set --outputs-prefix to keep them)")
+	}
+	if err := a.files.File(owner, files.env, data); err != nil {
+		return fmt.Errorf("--outputs-env: %w", err)
+	}
+	return nil
+}
+
+// outputStrings are a result's stack outputs as key/value pairs.
+func outputStrings(res *cfn.Result) map[string]string { return output.StackOutputs(res.Outputs) }

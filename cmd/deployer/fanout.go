@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
+)
+
+// fanoutSettings are the many-targets settings shared by "cfn deploy
+// --targets", "cfn execute" and "tf --targets".
+type fanoutSettings struct {
+	targets, concurrency, tolerance  string
+	planFile, summaryFile, junitFile string
+	onlyFailed                       string
+	file                             *targets.File
+	waves                            []targets.Wave
+	opts                             targets.Options
+}
+
+func declareFanout(s *settings.Set, o *fanoutSettings, plan bool) {
+	s.String(settings.Decl{Flag: "targets", Env: "DEPLOYER_TARGETS", Value: "FILE",
+		Help: "deploy to every account x region of this targets file (YAML or JSON), in waves"}, &o.targets, nil)
+	declareFanoutRun(s, o)
+	if plan {
+		s.String(settings.Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE",
+			Help: "with --targets --dry-run: keep every target's change set and write them here for \"cfn execute\""}, &o.planFile, nil)
+	}
+	s.String(settings.Decl{Flag: "only-failed", Env: "DEPLOYER_ONLY_FAILED", Value: "SUMMARY",
+		Help: "rerun only the failed and not-started targets of an earlier --summary-file"}, &o.onlyFailed, nil)
+}
+
+// declareFanoutRun declares how targets run and what the run reports.
+func declareFanoutRun(s *settings.Set, o *fanoutSettings) {
+	s.String(settings.Decl{Flag: "max-concurrency", Env: "DEPLOYER_MAX_CONCURRENCY", Value: "N",
+		Help: "targets in flight at once (default: the targets file's, else 4)"}, &o.concurrency, nil)
+	s.String(settings.Decl{Flag: "failure-tolerance", Env: "DEPLOYER_FAILURE_TOLERANCE", Value: "N|P%",
+		Help: "failed targets a wave may have before the run stops (default: the targets file's, else 0)"}, &o.tolerance, nil)
+	s.String(settings.Decl{Flag: "summary-file", Env: "DEPLOYER_SUMMARY_FILE", Value: "FILE", Help: "write the run's summary as JSON"}, &o.summaryFile, nil)
+	s.String(settings.Decl{Flag: "junit-file", Env: "DEPLOYER_JUNIT_FILE", Value: "FILE", Help: "write JUnit XML, one test case per target (CodeBuild reports)"}, &o.junitFile, nil)
+}
+
+// load reads the targets file and the run's options; all exit 2 on error.
+func (o *fanoutSettings) load(s *settings.Set) error {
+	if o.targets == "" {
+		for _, flag := range []string{"plan-file", "only-failed", "summary-file", "junit-file", "max-concurrency", "failure-tolerance"} {
+			if from := s.From(flag); from != "" && from != "default" {
+				return exitcode.Usagef("%s: only makes sense with --targets (expected --targets FILE too)", from)
+			}
+		}
+		return nil
+	}
+	if err := regularFile(o.targets); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
+	}
+	f, err := targets.Load(o.targets)
+	if err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
+	}
+	o.file, o.waves = f, f.Plan()
+	if o.onlyFailed != "" {
+		data, err := os.ReadFile(o.onlyFailed)
+		if err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
+		}
+		rep, err := targets.DecodeReport(data, o.onlyFailed)
+		if err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
+		}
+		var missing []string
+		o.waves, missing = targets.OnlyFailed(rep, o.waves)
+		if len(missing) > 0 {
+			return exitcode.Usagef("%s: targets %s are not in %s any more (expected the same targets file)", s.Source("only-failed"), strings.Join(missing, ", "), o.targets)
+		}
+	}
+	return o.runOptions(s, f.MaxConcurrency, f.Tolerance)
+}
+
+// runOptions resolves concurrency and tolerance: flag > file > default.
+func (o *fanoutSettings) runOptions(s *settings.Set, fileConcurrency int, fileTolerance targets.Tolerance) error {
+	o.opts.MaxConcurrency, o.opts.Tolerance = fileConcurrency, fileTolerance
+	if o.opts.MaxConcurrency == 0 {
+		o.opts.MaxConcurrency = targets.DefaultMaxConcurrency
+	}
+	if o.concurrency != "" {
+		n := 0
+		if _, err := fmt.Sscan(o.concurrency, &n); err != nil || n < 1 || n > 256 || fmt.Sprint(n) != o.concurrency {
+			return exitcode.Usagef("%s: %q is not a number of targets (expected 1 to 256)", s.Source("max-concurrency"), o.concurrency)
+		}
+		o.opts.MaxConcurrency = n
+	}
+	if o.tolerance != "" {
+		t, err := targets.ParseTolerance(o.tolerance)
+		if err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
+		}
+		o.opts.Tolerance = t
+	}
+	return nil
+}
+
+// checkPlaceholders: a path filled per target may hold only {account} and
+// {region}.
+func checkPlaceholders(from, pattern string) error {
+	if unknown := targets.Placeholders(pattern); len(unknown) > 0 {
+		return exitcode.Usagef("%s: unknown placeholder %s (expected {account} and {region})", from, strings.Join(unknown, ", "))
+	}
+	return nil
+}
+
+// finish presents a fan-out run: the table on stderr, the summary and JUnit
+// files, then the exit code (an interrupt's own, else the summary's).
+func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary) error {
+	a.write([]byte(targets.Table(sum)))
+	if o.summaryFile != "" {
+		data, err := targets.SummaryJSON(sum)
+		if err == nil {
+			err = a.files.File("", o.summaryFile, data)
+		}
+		if err != nil {
+			return fmt.Errorf("--summary-file: %w", err)
+		}
+	}
+	if o.junitFile != "" {
+		data, err := targets.JUnit(sum)
+		if err == nil {
+			err = a.files.File("", o.junitFile, data)
+		}
+		if err != nil {
+			return fmt.Errorf("--junit-file: %w", err)
+		}
+	}
+	if sum.Interrupted {
+		var in *exitcode.Interrupted
+		if errors.As(context.Cause(ctx), &in) {
+			return in
+		}
+	}
+	if code := sum.ExitCode(); code != exitcode.OK {
+		return &exitcode.Error{Code: code, Err: errors.New(sum.Line())}
+	}
+	return nil
+}
+
+// write prints a block for people on stderr, whole.
+func (a *app) write(b []byte) {
+	a.tableMu.Lock()
+	defer a.tableMu.Unlock()
+	_, _ = a.io.err.Write(b)
+}
+
+// targetResult turns one target's deploy outcome into its summary row.
+func targetResult(ctx context.Context, res *cfn.Result, err error) targets.Result {
+	var r targets.Result
+	if res != nil {
+		r.ChangeSetARN = res.ChangeSetID
+		for _, c := range res.Changes {
+			switch c.Action {
+			case "Add":
+				r.Counts.Add++
+			case "Remove":
+				r.Counts.Remove++
+			default:
+				r.Counts.Modify++
+				if c.Replacement == "True" || c.Replacement == "Conditional" {
+					r.Counts.Replace++
+				}
+			}
+		}
+	}
+	switch {
+	case err == nil && res != nil && res.NoChanges:
+		r.Status = targets.NoChanges
+	case err == nil:
+		r.Status = targets.Succeeded
+	case exitcode.Of(err) == exitcode.GuardRefuse:
+		r.Status, r.Reason = targets.Refused, firstLine(err.Error())
+	case ctx.Err() != nil && exitcode.Of(context.Cause(ctx)) >= 128:
+		r.Status, r.Reason = targets.Interrupted, firstLine(err.Error())
+	default:
+		r.Status, r.Reason = targets.Failed, firstLine(err.Error())
+	}
+	return r
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// regionConfig is cfg in another region.
+func regionConfig(cfg aws.Config, region string) aws.Config {
+	c := cfg.Copy()
+	c.Region = region
+	return c
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/settings"
+)
+
+// session loads the source credentials and assumes the target role, logging
+// who acts where before anything else happens.
+func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.Logger) (*assume.Session, error) {
+	src, err := a.clients.loadSource(ctx, c.Source)
+	if err != nil {
+		return nil, err
+	}
+	s, err := assume.Assume(ctx, src, c.Assume, a.clients.sts, log)
+	if err != nil {
+		return nil, noCredentials(err)
+	}
+	ev := log.Info().Str("source", s.Source.ARN).Str("region", s.Config.Region)
+	if s.RoleARN == "" {
+		ev.Msg("acting as the source identity (no role to assume)")
+		return s, nil
+	}
+	ev.Str("role", s.RoleARN).Str("session", c.Assume.SessionName).Str("target_account", s.Target.Account).
+		Msg("acting in target account")
+	return s, nil
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"os"
+	"sync"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+)
+
+// broadcaster is the one reader of the process's signal channel. Commands
+// without a child take a context that ends on the first signal; commands
+// with a child subscribe and forward. Nothing else reads the channel.
+type broadcaster struct {
+	mu   sync.Mutex
+	subs map[chan os.Signal]struct{}
+	done chan struct{}
+	// pending holds a signal that came before anyone listened, so a child
+	// is not started only to be interrupted at once.
+	pending os.Signal
+}
+
+func newBroadcaster(in <-chan os.Signal) *broadcaster {
+	b := &broadcaster{subs: map[chan os.Signal]struct{}{}, done: make(chan struct{})}
+	if in != nil {
+		go b.loop(in)
+	}
+	return b
+}
+
+func (b *broadcaster) loop(in <-chan os.Signal) {
+	for {
+		select {
+		case sig := <-in:
+			b.mu.Lock()
+			if len(b.subs) == 0 && b.pending == nil {
+				b.pending = sig
+			}
+			for c := range b.subs {
+				select {
+				case c <- sig:
+				default: // a subscriber that is behind loses a repeat, never blocks the rest
+				}
+			}
+			b.mu.Unlock()
+		case <-b.done:
+			return
+		}
+	}
+}
+
+func (b *broadcaster) stop() { close(b.done) }
+
+// subscribe returns a channel of the signals from now on.
+func (b *broadcaster) subscribe() (<-chan os.Signal, func()) {
+	c := make(chan os.Signal, 4)
+	b.mu.Lock()
+	b.subs[c] = struct{}{}
+	b.mu.Unlock()
+	return c, func() {
+		b.mu.Lock()
+		delete(b.subs, c)
+		b.mu.Unlock()
+	}
+}
+
+// takePending returns a signal that arrived before any subscriber, once.
+func (b *broadcaster) takePending() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.pending == nil {
+		return nil
+	}
+	sig := b.pending
+	b.pending = nil
+	return &exitcode.Interrupted{Signal: sig}
+}
+
+// context ends on the first signal with the cause exitcode.Interrupted, so
+// waits stop cleanly and the exit code is 128+n.
+func (b *broadcaster) context(ctx context.Context, log zerolog.Logger) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	if err := b.takePending(); err != nil {
+		cancel(err)
+	}
+	sigs, unsubscribe := b.subscribe()
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			log.Warn().Str("signal", sig.String()).Msg("interrupted: stopping")
+			cancel(&exitcode.Interrupted{Signal: sig})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		unsubscribe()
+		cancel(nil)
+	}
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
+	"github.com/deployer-dev/deployer/internal/tf"
+)
+
+// checkTfFanout validates "tf VERB --targets": each target needs its own
+// state key and its own output files.
+func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
+	if err := o.fanout.load(s); err != nil || o.fanout.file == nil {
+		return err
+	}
+	if o.tf.Verb == "init" {
+		return exitcode.Usagef("%s: init runs inside every target's plan or apply (expected tf plan|apply|destroy --targets)", s.Source("targets"))
+	}
+	if o.tf.SavedPlan {
+		return exitcode.Usagef("%s: each target plans into its own file under --dir (expected no --plan-file with --targets)", s.Source("plan-file"))
+	}
+	for flag, path := range map[string]string{"backend-key": o.tf.Backend.Key, "outputs-file": o.outputs.file, "outputs-env": o.outputs.env, "changes-file": o.outputs.changes} {
+		if err := checkPlaceholders(s.Source(flag), path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runTfFanout runs terraform once per target: its own role and region, a
+// TF_DATA_DIR and plan file of its own, its state key filled in, and its
+// output lines prefixed with the target.
+func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger) error {
+	fl, err := a.newFleet(ctx, o.assume)
+	if err != nil {
+		return err
+	}
+	opts := o.fanout.opts
+	opts.Progress = progressLog{log}
+	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
+		tlog := log.With().Str("target", t.ID()).Logger()
+		res, err := a.tfOne(ctx, fl, o, t, tlog)
+		r := tfResult(ctx, res, err)
+		if err != nil {
+			tlog.Error().Msg(err.Error())
+		}
+		return r
+	})
+	return a.finish(ctx, &o.fanout, sum)
+}
+
+func (a *app) tfOne(ctx context.Context, fl *fleet, o *tfOptions, t targets.Target, log zerolog.Logger) (tf.Result, error) {
+	s, err := a.fleetSession(ctx, fl, t, log)
+	if err != nil {
+		return tf.Result{}, err
+	}
+	work := filepath.Join(o.tf.Dir, ".deployer", t.Account+"-"+t.Region)
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		return tf.Result{}, err
+	}
+	opts := o.tf
+	opts.InitFirst = true
+	opts.PlanFile = filepath.Join(work, "plan.tfplan")
+	opts.Backend.Key = backendKey(targets.Fill(o.tf.Backend.Key, t), o.keyPrefix, s.Target.Account, t.Region)
+	out := &prefixWriter{w: a.io.err, mu: &a.tableMu, prefix: "[" + t.ID() + "] "}
+	defer out.Flush()
+	sigs, unsubscribe := a.signals.subscribe()
+	defer unsubscribe()
+	res, runErr := a.tfTarget(ctx, s, o, opts, []string{"TF_DATA_DIR=" + filepath.Join(work, "data")}, sigs, out, log)
+	if res.Plan != nil {
+		var buf bytes.Buffer
+		fmt.Fprintf(&buf, "[%s] ", t.ID())
+		buf.WriteString(res.Plan.String() + "\n")
+		a.write(buf.Bytes())
+	}
+	files := outputSettings{file: targets.Fill(o.outputs.file, t), env: targets.Fill(o.outputs.env, t), prefix: o.outputs.prefix, changes: targets.Fill(o.outputs.changes, t)}
+	if res.Plan != nil && files.changes != "" {
+		if err := a.files.JSON(t.ID(), files.changes, res.Plan); err != nil && runErr == nil {
+			runErr = fmt.Errorf("--changes-file: %w", err)
+		}
+	}
+	if res.Outputs != nil && runErr == nil {
+		runErr = a.writeOutputs(t.ID(), files, res.Outputs, log)
+	}
+	return res, runErr
+}
+
+// tfResult is a target's summary row for a terraform run.
+func tfResult(ctx context.Context, res tf.Result, err error) targets.Result {
+	r := targetResult(ctx, nil, err)
+	if p := res.Plan; p != nil {
+		r.Counts = targets.Counts{Add: p.Create, Modify: p.Update + p.Replace, Remove: p.Delete, Replace: p.Replace}
+		if err == nil && !p.HasChanges {
+			r.Status = targets.NoChanges
+		}
+	}
+	return r
+}
+
+// prefixWriter writes whole lines, each with the target in front, so the
+// output of terraform runs side by side stays readable.
+type prefixWriter struct {
+	w      io.Writer
+	mu     *sync.Mutex
+	prefix string
+	buf    []byte
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		p.emit(p.buf[:i+1])
+		p.buf = p.buf[i+1:]
+	}
+}
+
+// Flush writes a last line that had no newline.
+func (p *prefixWriter) Flush() {
+	if len(p.buf) > 0 {
+		p.emit(append(p.buf, '\n'))
+		p.buf = nil
+	}
+}
+
+func (p *prefixWriter) emit(line []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, _ = io.WriteString(p.w, p.prefix)
+	_, _ = p.w.Write(line)
+}

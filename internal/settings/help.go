@@ -1,0 +1,96 @@
+package settings
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Usage writes the command's help: its summary, then one line per setting
+// with the variables that also set it and its default.
+func (s *Set) Usage(w io.Writer, synopsis string) {
+	if synopsis == "" {
+		synopsis = "deployer " + s.name + " [flags]"
+	}
+	fmt.Fprintf(w, "usage: %s\n\n", synopsis)
+	if s.summary != "" {
+		fmt.Fprintf(w, "%s\n\n", s.summary)
+	}
+	fmt.Fprintln(w, "flags (each also read from the variables named; a flag wins over a variable):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, it := range s.items {
+		if it.ignored {
+			continue
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", it.spelling(), it.helpLine())
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "  -h, --help\tthis help")
+}
+
+// spelling is "--stack NAME" or "--dry-run".
+func (it *item) spelling() string {
+	s := "--" + it.Flag
+	if it.Alias != "" {
+		s += ", --" + it.Alias
+	}
+	if it.kind == kindBool {
+		return s
+	}
+	v := it.Value
+	if v == "" {
+		v = "VALUE"
+	}
+	if it.Variadic {
+		v += "..."
+	}
+	return s + " " + v
+}
+
+func (it *item) helpLine() string {
+	line := it.Help
+	var notes []string
+	if vars := it.vars(); len(vars) > 0 {
+		notes = append(notes, "env "+strings.Join(vars, ", "))
+	}
+	if it.Default != "" {
+		notes = append(notes, "default "+it.Default)
+	}
+	if len(notes) > 0 {
+		line += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return line
+}
+
+// vars are the variables that set the item, DEPLOYER_* first.
+func (it *item) vars() []string {
+	var v []string
+	if it.Env != "" {
+		v = append(v, it.Env)
+	}
+	return append(v, it.Legacy...)
+}
+
+// Markdown is the reference table of the command's settings, as the README
+// carries it; a test keeps the two equal.
+func (s *Set) Markdown() string {
+	var b strings.Builder
+	b.WriteString("| flag | variables | default | meaning |\n|---|---|---|---|\n")
+	for _, it := range s.items {
+		if it.ignored {
+			continue
+		}
+		vars := "-"
+		if v := it.vars(); len(v) > 0 {
+			vars = "`" + strings.Join(v, "`, `") + "`"
+		}
+		def := "-"
+		if it.Default != "" {
+			def = "`" + it.Default + "`"
+		}
+		help := strings.ReplaceAll(it.Help, "|", "\\|")
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", strings.ReplaceAll(it.spelling(), "|", "\\|"), vars, def, help)
+	}
+	return b.String()
+}

@@ -1,0 +1,298 @@
+// Package settings declares each setting of the command line once: its flag,
+// its DEPLOYER_* variable, any legacy name existing buildspecs use, its parser
+// and its help. From that one declaration come the flag registration, the -h
+// text, resolution with the documented precedence (flag > DEPLOYER_* >
+// legacy name > default), errors that name where a bad value came from, and
+// the README's reference tables.
+//
+// Resolution reads the environ it is given, never the process environment.
+package settings
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+)
+
+// Decl is the declaration of one setting.
+type Decl struct {
+	Flag     string   // flag name without dashes
+	Alias    string   // a second flag name (an aws-cli spelling), optional
+	Env      string   // the DEPLOYER_* variable, optional
+	Legacy   []string // variables older buildspecs set, in precedence order
+	Default  string   // the value when nothing is set; shown in help
+	Help     string   // one line
+	Sep      string   // list settings: separator of a variable's value; "" is ","
+	Variadic bool     // list settings: the flag also takes the bare words after it
+	Split    bool     // list settings: a flag value is split on commas too
+	Value    string   // the placeholder in help (NAME, FILE, ...)
+}
+
+// kind says how a setting is registered and read.
+type kind int
+
+const (
+	kindString kind = iota
+	kindBool
+	kindList
+)
+
+// item is a declared setting with its parser and what resolution found.
+type item struct {
+	Decl
+	kind    kind
+	apply   func(vals []string) error // the parser; writes the destination
+	flagged []string                  // values given on the command line
+	isSet   bool                      // the flag (or its alias) was given
+	from    string                    // where the resolved value came from
+	ignored bool                      // a sibling verb's setting, accepted and unused
+}
+
+// Set is the settings of one command.
+type Set struct {
+	name    string // "cfn deploy", for usage and errors
+	summary string
+	items   []*item
+	byFlag  map[string]*item
+	after   []func() error
+	args    []string
+	environ []string
+	// Ignored lists the flags of sibling verbs that were given and ignored.
+	Ignored []string
+}
+
+// New returns an empty set for the command name ("cfn deploy").
+func New(name, summary string) *Set {
+	return &Set{name: name, summary: summary, byFlag: map[string]*item{}}
+}
+
+// Name is the command's name.
+func (s *Set) Name() string { return s.name }
+
+func (s *Set) add(d Decl, k kind, apply func([]string) error) {
+	it := &item{Decl: d, kind: k, apply: apply}
+	s.items = append(s.items, it)
+	s.byFlag[d.Flag] = it
+	if d.Alias != "" {
+		s.byFlag[d.Alias] = it
+	}
+}
+
+// String declares a string setting parsed by parse (nil: taken as given).
+// parse receives the raw value and returns an error that states the expected
+// form; it must not repeat a value that could be secret.
+func (s *Set) String(d Decl, dst *string, parse func(string) error) {
+	s.add(d, kindString, func(v []string) error {
+		val := ""
+		if len(v) > 0 {
+			val = v[len(v)-1]
+		}
+		if parse != nil && val != "" {
+			if err := parse(val); err != nil {
+				return err
+			}
+		}
+		*dst = val
+		return nil
+	})
+}
+
+// Bool declares a boolean setting; a variable must parse as a boolean.
+func (s *Set) Bool(d Decl, dst *bool) {
+	s.add(d, kindBool, func(v []string) error {
+		if len(v) == 0 || v[len(v)-1] == "" {
+			*dst = false
+			return nil
+		}
+		b, err := parseBool(v[len(v)-1])
+		if err != nil {
+			return err
+		}
+		*dst = b
+		return nil
+	})
+}
+
+// List declares a list setting: the flag repeats, a variable holds the values
+// separated by Sep. parse (nil: none) checks the whole list.
+func (s *Set) List(d Decl, dst *[]string, parse func([]string) error) {
+	s.add(d, kindList, func(v []string) error {
+		if parse != nil && len(v) > 0 {
+			if err := parse(v); err != nil {
+				return err
+			}
+		}
+		*dst = v
+		return nil
+	})
+}
+
+// After adds a check run once every setting is resolved, in declaration
+// order; cross-setting rules live there and name sources with From.
+func (s *Set) After(check func() error) { s.after = append(s.after, check) }
+
+// From names where the setting with this flag came from: "--stack",
+// "STACK_NAME", "default", or "" when it is unset.
+func (s *Set) From(flagName string) string {
+	if it, ok := s.byFlag[flagName]; ok {
+		return it.from
+	}
+	return ""
+}
+
+// Source is From, but never empty: the flag spelling when unset, which is
+// where a user would give it.
+func (s *Set) Source(flagName string) string {
+	if f := s.From(flagName); f != "" && f != "default" {
+		return f
+	}
+	return "--" + flagName
+}
+
+// Args are the arguments left after the flags.
+func (s *Set) Args() []string { return s.args }
+
+// Getenv reads a variable from the environ given to Parse.
+func (s *Set) Getenv(name string) string { return Lookup(s.environ, name) }
+
+// Lookup returns the last value of name in environ ("" when unset).
+func Lookup(environ []string, name string) string {
+	prefix := name + "="
+	for i := len(environ) - 1; i >= 0; i-- {
+		if strings.HasPrefix(environ[i], prefix) {
+			return environ[i][len(prefix):]
+		}
+	}
+	return ""
+}
+
+// Parse reads args and environ, resolves every setting, runs the After
+// checks, and returns flag.ErrHelp when help was asked for. Every error is
+// an exit-2 error naming the flag or variable it came from.
+func (s *Set) Parse(args, environ []string) error {
+	s.environ = environ
+	fs := flag.NewFlagSet(s.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	for _, it := range s.items {
+		s.register(fs, it)
+	}
+	if err := fs.Parse(s.expand(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitcode.Usagef("%s", s.flagError(err))
+	}
+	s.args = fs.Args()
+	for _, it := range s.items {
+		if it.ignored {
+			if it.isSet {
+				s.Ignored = append(s.Ignored, "--"+it.Flag)
+			}
+			continue
+		}
+		vals, from := s.resolve(it)
+		it.from = from
+		if err := it.apply(vals); err != nil {
+			return exitcode.Usagef("%s: %v", from, err)
+		}
+	}
+	for _, check := range s.after {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolve applies the precedence flag > DEPLOYER_* > legacy > default.
+func (s *Set) resolve(it *item) (vals []string, from string) {
+	if it.isSet {
+		from = "--" + it.Flag
+		if it.kind == kindList && it.Split {
+			return splitEach(it.flagged, ","), from
+		}
+		return it.flagged, from
+	}
+	for _, name := range append([]string{it.Env}, it.Legacy...) {
+		if name == "" {
+			continue
+		}
+		if v := Lookup(s.environ, name); v != "" {
+			if it.kind == kindList {
+				sep := it.Sep
+				if sep == "" {
+					sep = ","
+				}
+				return split(v, sep), name
+			}
+			return []string{v}, name
+		}
+	}
+	if it.Default != "" {
+		return []string{it.Default}, "default"
+	}
+	return nil, ""
+}
+
+// IgnoreFrom accepts, without effect, every flag another verb declares that
+// this set does not: one command line then serves every ACTION of an old
+// buildspec. declare registers the other verb's settings into the set it is
+// given.
+func (s *Set) IgnoreFrom(declare func(*Set)) {
+	other := New("", "")
+	declare(other)
+	for _, it := range other.items {
+		if _, taken := s.byFlag[it.Flag]; taken {
+			continue
+		}
+		it.ignored = true
+		it.apply = func([]string) error { return nil }
+		s.items = append(s.items, it)
+		s.byFlag[it.Flag] = it
+		if it.Alias != "" {
+			if _, taken := s.byFlag[it.Alias]; !taken {
+				s.byFlag[it.Alias] = it
+			}
+		}
+	}
+}
+
+// splitEach splits every value on sep: "--capabilities A,B" is two values.
+func splitEach(vals []string, sep string) []string {
+	var out []string
+	for _, v := range vals {
+		out = append(out, split(v, sep)...)
+	}
+	return out
+}
+
+func split(s, sep string) []string {
+	var out []string
+	var parts []string
+	if sep == " " {
+		parts = strings.Fields(s)
+	} else {
+		parts = strings.Split(s, sep)
+	}
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "t", "true", "yes", "on":
+		return true, nil
+	case "0", "f", "false", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean (expected true or false)", v)
+}
