@@ -29,8 +29,8 @@ type follower struct {
 	start time.Time
 	// ours: the operation followed is this run's own execution (not a wait
 	// on another run's), so an interrupt may cancel it.
-	ours bool
-	print      func(types.StackEvent)
+	ours  bool
+	print func(types.StackEvent)
 }
 
 func newFollower(api API, stackID string, print func(types.StackEvent)) *follower {

@@ -114,4 +114,3 @@ func NonNil[T any](s []T) []T {
 	}
 	return s
 }
-
