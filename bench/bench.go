@@ -30,6 +30,10 @@ type bench struct {
 	peakReads               map[time.Duration]int
 	steadyPerMin            float64
 	binaryMB, rssMB         float64
+	// issue 14: the no-op side by side and the latency off every poll grid
+	noopCFN, noopCFNCross, noopSTS int
+	noopRatioAWS                   float64
+	peerLatencies                  map[time.Duration]time.Duration
 }
 
 const smallTemplate = `AWSTemplateFormatVersion: "2010-09-09"
@@ -48,7 +52,8 @@ func newBench(c config, m *testenv.Moto, p *testenv.Proxy) (*bench, error) {
 		return nil, err
 	}
 	b := &bench{c: c, moto: m, proxy: p, dir: dir, progress: &testenv.Progress{}, events: &bigEvents{},
-		latency: map[time.Duration]time.Duration{}, peakReads: map[time.Duration]int{}}
+		latency: map[time.Duration]time.Duration{}, peakReads: map[time.Duration]int{},
+		peerLatencies: map[time.Duration]time.Duration{}}
 	p.Handle(b.events.hook())
 	p.Handle(b.progress.Hook())
 	path := os.Getenv("PATH")
@@ -61,6 +66,12 @@ func newBench(c config, m *testenv.Moto, p *testenv.Proxy) (*bench, error) {
 		"AWS_REGION=" + testenv.Region, "AWS_DEFAULT_REGION=" + testenv.Region, "AWS_ENDPOINT_URL=" + p.URL,
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_PAGER=", "DEPLOYER_LOG_LEVEL=warn",
+	}
+	if c.sam != "" {
+		if err := quietSAM(dir); err != nil {
+			return nil, err
+		}
+		b.env = append(b.env, "SAM_CLI_TELEMETRY=0")
 	}
 	if c.aws != "" {
 		cmd := exec.Command(c.aws, "--version")
@@ -100,6 +111,36 @@ func (b *bench) tools() []tool {
 		ts = append(ts, tool{"aws cloudformation deploy", b.awsDeploy})
 	}
 	return ts
+}
+
+// samTool is "sam deploy" of the same template: nothing to package, so no
+// bucket is needed.
+func (b *bench) samTool() tool {
+	return tool{"sam deploy", func(ctx context.Context, stack string) runResult {
+		return timed(ctx, b.env, b.dir, b.c.sam, "deploy", "--stack-name", stack, "--template-file", "small.yaml",
+			"--no-fail-on-empty-changeset", "--region", testenv.Region)
+	}}
+}
+
+// peerTools are the tools of the issue-14 sections: deployer, aws-cli and,
+// when given, sam.
+func (b *bench) peerTools() []tool {
+	ts := b.tools()
+	if b.c.sam != "" {
+		ts = append(ts, b.samTool())
+	}
+	return ts
+}
+
+// quietSAM records a version check as just done, so sam does not call PyPI
+// (up to 5 s, once a week) inside a timed run.
+func quietSAM(home string) error {
+	dir := filepath.Join(home, ".aws-sam")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	meta := fmt.Sprintf(`{"lastVersionCheck": %d, "telemetryEnabled": false}`, time.Now().Unix())
+	return os.WriteFile(filepath.Join(dir, "metadata.json"), []byte(meta), 0o600)
 }
 
 func check(r runResult, what string) error {

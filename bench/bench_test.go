@@ -17,7 +17,8 @@ func TestSmoke(t *testing.T) {
 	testenv.StartMoto(t) // fails or skips with the harness's message when moto is missing
 	defer testenv.StopMoto()
 	out := filepath.Join(t.TempDir(), "results.md")
-	c := config{deployer: testenv.Binary(t), out: out, runs: 2, waits: []time.Duration{2 * time.Second}, waitRuns: 1, long: 3 * time.Second, smoke: true}
+	c := config{deployer: testenv.Binary(t), out: out, runs: 2, waits: []time.Duration{2 * time.Second}, waitRuns: 1, long: 3 * time.Second, smoke: true,
+		peerWaits: []time.Duration{2 * time.Second}}
 	if err := run(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +26,8 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## 1. No-op deploy", "| 2s | deployer |", "## 4. Role assumption", "`deployer --version`", "Peak RSS", "| static binary under 25 MB |"} {
+	for _, want := range []string{"## 1. No-op deploy", "| 2s | deployer |", "## 4. Role assumption", "`deployer --version`", "Peak RSS", "| static binary under 25 MB |",
+		"## 6. No-op deploy side by side", "| deployer --role-arn (target account) |", "| 2s | deployer |", "at most 3 CloudFormation calls | 3; 3 with --role-arn | yes |"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("results lack %q:\n%s", want, b)
 		}

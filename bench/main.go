@@ -30,8 +30,10 @@ type config struct {
 	waitRuns int
 	long     time.Duration // scenario 3
 	smoke    bool
-	sam      string // sam CLI for the packaging comparison; empty to skip it
-	only     string // "package": only the packaging section
+	sam      string // sam CLI for the packaging and issue-14 comparisons; empty to skip it
+	only     string // "package" or "noop": only those sections
+	// peerWaits are the progress stretches of the issue-14 latency table.
+	peerWaits []time.Duration
 }
 
 func main() {
@@ -45,16 +47,17 @@ func main() {
 	flag.IntVar(&c.waitRuns, "wait-runs", 3, "runs of each stretched create")
 	flag.DurationVar(&c.long, "long", 600*time.Second, "the long wait of scenario 3")
 	flag.BoolVar(&c.smoke, "smoke", false, "tiny settings, for CI")
-	flag.StringVar(&c.sam, "sam", "", "sam CLI binary for the packaging comparison (empty to skip it)")
-	flag.StringVar(&c.only, "only", "", `"package" runs only the packaging section`)
+	flag.StringVar(&c.sam, "sam", "", "sam CLI binary for the packaging and no-op comparisons (empty to skip it)")
+	flag.StringVar(&c.only, "only", "", `"package" runs only the packaging section, "noop" only the no-op side by side and the latency at T off every poll grid`)
+	peerWaits := flag.String("peer-waits", "7s,47s,95s", "progress stretches of the latency table with every peer")
 	flag.Parse()
-	for _, w := range strings.Split(waits, ",") {
-		d, err := time.ParseDuration(strings.TrimSpace(w))
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: -waits: %v\n", err)
-			os.Exit(2)
-		}
-		c.waits = append(c.waits, d)
+	var err error
+	if c.waits, err = durations(waits); err == nil {
+		c.peerWaits, err = durations(*peerWaits)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		os.Exit(2)
 	}
 	if err := run(context.Background(), c); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
@@ -77,6 +80,11 @@ func run(ctx context.Context, c config) error {
 			return fmt.Errorf("aws-cli not found at %s (make bench installs it): %w", c.aws, err)
 		}
 	}
+	if c.sam != "" {
+		if c.sam, err = filepath.Abs(c.sam); err != nil {
+			return err
+		}
+	}
 	m, err := testenv.LaunchMoto()
 	if err != nil {
 		return fmt.Errorf("start moto: %w", err)
@@ -91,26 +99,43 @@ func run(ctx context.Context, c config) error {
 	defer os.RemoveAll(b.dir)
 
 	b.title()
-	steps := []func(context.Context) error{b.noop, b.stretched, b.longWait, b.assumeAndExec, b.startup, b.bigStack}
+	steps := []func(context.Context) error{b.noop, b.stretched, b.longWait, b.assumeAndExec, b.startup, b.bigStack,
+		b.noopCalls, b.peerLatency}
 	// The smoke test skips packaging until "deployer cfn package" exists.
 	if !c.smoke {
 		steps = append(steps, b.packaging)
 	}
-	if c.only == "package" {
+	switch c.only {
+	case "package":
 		steps = []func(context.Context) error{b.packaging}
+	case "noop":
+		steps = []func(context.Context) error{b.noopCalls, b.peerLatency}
 	}
 	for _, s := range steps {
 		if err := s(ctx); err != nil {
 			return err
 		}
 	}
-	if c.only == "" {
+	if c.only != "package" {
 		b.targets()
 	}
 	if err := os.MkdirAll(filepath.Dir(c.out), 0o755); err != nil {
 		return err
 	}
 	return os.WriteFile(c.out, []byte(b.out.String()), 0o644)
+}
+
+// durations parses a comma-separated list such as "7s,47s,95s".
+func durations(list string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, w := range strings.Split(list, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(w))
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", list, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 func (b *bench) title() {

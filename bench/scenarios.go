@@ -47,33 +47,11 @@ func (b *bench) stretched(ctx context.Context) error {
 	for _, T := range b.c.waits {
 		b.progress.Set(T)
 		for _, t := range b.tools() {
-			var lats []time.Duration
-			var calls []int
-			peak := 0
-			for i := 0; i < b.c.waitRuns; i++ {
-				b.proxy.ResetCalls()
-				r := t.deploy(ctx, b.stack("create"))
-				if err := check(r, fmt.Sprintf("%s create T=%v", t.name, T)); err != nil {
-					return err
-				}
-				lats = append(lats, r.end.Sub(b.progress.TerminalAt()))
-				all := b.proxy.CallTimes("cloudformation:")
-				calls = append(calls, inWindow(all, r.start, r.end))
-				// Peak while waiting: from one second after ExecuteChangeSet (the
-				// start-up burst of look, change set and first poll is counted in
-				// the calls column) to the final state.
-				if ex := b.proxy.CallTimes("cloudformation:ExecuteChangeSet"); len(ex) > 0 {
-					var reads []time.Time
-					for _, ts := range b.proxy.CallTimes("cloudformation:Describe") {
-						if ts.After(ex[0].Add(time.Second)) && ts.Before(b.progress.TerminalAt()) {
-							reads = append(reads, ts)
-						}
-					}
-					if p := peakPerSecond(reads); p > peak {
-						peak = p
-					}
-				}
+			st, err := b.stretchedCreates(ctx, T, t)
+			if err != nil {
+				return err
 			}
+			lats, calls, peak := st.lats, st.calls, st.peak
 			fmt.Fprintf(&b.out, "| %v | %s | %s | %.0f | %d | %d |\n", T, t.name, secs(median(lats)), medianInt(calls), peak, len(lats))
 			if t.name == "deployer" {
 				b.latency[T] = median(lats)
