@@ -64,9 +64,9 @@ $(SAM):
 	python3 -m venv .venv-sam
 	.venv-sam/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0'
 
-## bench: deployer against aws cloudformation deploy and the shell snippet; writes bench/results.md (about 40 minutes)
-bench: build $(MOTO) $(AWS)
-	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -deployer $(BIN) -aws $(AWS) -out bench/results.md
+## bench: deployer against aws cloudformation deploy, sam deploy and the shell snippet; writes bench/results.md (about 45 minutes)
+bench: build $(MOTO) $(AWS) $(SAM)
+	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -deployer $(BIN) -aws $(AWS) -sam $(SAM) -out bench/results.md
 
 ## demo: the main job against the local emulator
 demo: build $(MOTO) $(TERRAFORM)
