@@ -92,8 +92,10 @@ type Progress struct {
 
 	mu        sync.Mutex
 	started   time.Time
-	stack     string // the stack being stretched
-	lastStack string // the stack of the last change set made
+	stack     string            // the stack being stretched
+	lastStack string            // the stack of the last change set made
+	deleting  bool              // the stretched operation is a DeleteStack
+	seen      map[string][]byte // last DescribeStacks answer by stack name
 }
 
 // Set changes the stretch for operations started from now on.
@@ -110,31 +112,39 @@ func (pr *Progress) Hook() Hook {
 		case "CreateChangeSet", "ExecuteChangeSet", "DeleteStack":
 			name := r.Form.Get("StackName")
 			pr.mu.Lock()
-			busy := pr.runningLocked() && r.Action != "DeleteStack" && (name == "" || name == pr.stack)
+			// A stack being deleted (by id) is busy under its name too.
+			busy := pr.runningLocked() && r.Action != "DeleteStack" &&
+				(name == "" || name == pr.stack || (pr.deleting && name == stackNameOf(pr.stack)))
 			if r.Action == "CreateChangeSet" && !busy {
 				pr.lastStack = name
+			}
+			status, holder := "UPDATE_IN_PROGRESS", pr.stack
+			if pr.deleting {
+				status = "DELETE_IN_PROGRESS"
 			}
 			pr.mu.Unlock()
 			if busy {
 				return QueryError(http.StatusBadRequest, "ValidationError",
-					"Stack:"+pr.stack+" is in UPDATE_IN_PROGRESS state and can not be updated.")
+					"Stack:"+holder+" is in "+status+" state and can not be updated.")
 			}
 			if r.Action == "CreateChangeSet" {
 				return nil
 			}
+			if r.Action == "DeleteStack" {
+				return pr.delete(name, forward)
+			}
 			resp := forward()
 			if resp.Status == 200 {
 				pr.mu.Lock()
-				pr.started = time.Now()
-				pr.stack = pr.lastStack
-				if r.Action == "DeleteStack" {
-					pr.stack = name
-				}
+				pr.started, pr.stack, pr.deleting = time.Now(), pr.lastStack, false
 				pr.mu.Unlock()
 			}
 			return resp
 		case "DescribeStacks":
 			resp := forward()
+			if held := pr.deletedByName(r.Form.Get("StackName"), resp); held != nil {
+				return held
+			}
 			if pr.running() && resp.Status == 200 {
 				resp.Body = regexp.MustCompile(`<StackStatus>([A-Z_]+?)_(COMPLETE|FAILED)</StackStatus>`).
 					ReplaceAll(resp.Body, []byte("<StackStatus>${1}_IN_PROGRESS</StackStatus>"))
@@ -154,6 +164,48 @@ func (pr *Progress) Hook() Hook {
 		}
 		return nil
 	}
+}
+
+// delete stretches a DeleteStack. The stack reads as deleting before moto
+// is asked, since moto forgets it at once: no call may see it gone before it
+// sees it DELETE_IN_PROGRESS.
+func (pr *Progress) delete(id string, forward func() *Response) *Response {
+	pr.mu.Lock()
+	started, stack, deleting := pr.started, pr.stack, pr.deleting
+	pr.started, pr.stack, pr.deleting = time.Now(), id, true
+	pr.mu.Unlock()
+	resp := forward()
+	if resp.Status != http.StatusOK {
+		pr.mu.Lock()
+		pr.started, pr.stack, pr.deleting = started, stack, deleting
+		pr.mu.Unlock()
+	}
+	return resp
+}
+
+// deletedByName plays DescribeStacks by name during a stretched delete: moto
+// has already forgotten the name, CloudFormation still shows the stack as
+// DELETE_IN_PROGRESS under it until the delete ends. Other answers by name
+// are remembered for that.
+func (pr *Progress) deletedByName(name string, resp *Response) *Response {
+	if name == "" || strings.HasPrefix(name, "arn:") {
+		return nil
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if resp.Status == http.StatusOK {
+		if pr.seen == nil {
+			pr.seen = map[string][]byte{}
+		}
+		pr.seen[name] = resp.Body
+		return nil
+	}
+	last := pr.seen[name]
+	if !pr.deleting || !pr.runningLocked() || last == nil || (pr.stack != name && StackIDOf(last) != pr.stack) {
+		return nil
+	}
+	return &Response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/xml"}},
+		Body: SetStackStatus(last, "DELETE_IN_PROGRESS")}
 }
 
 // TerminalAt is when the stretched operation reaches its final state as seen
@@ -183,4 +235,54 @@ func StackIDOf(body []byte) string {
 		return string(m[1])
 	}
 	return ""
+}
+
+// CreateBarrier holds the answer of each successful CreateChangeSet until N
+// of them have been made, so that N runs all hold a change set before any of
+// them can execute: the race where execution deletes the others' change
+// sets. A run whose create never comes releases the others after Timeout.
+// Calls after the barrier opened pass at once.
+type CreateBarrier struct {
+	mu      sync.Mutex
+	n       int
+	arrived int
+	open    chan struct{}
+	timeout time.Duration
+}
+
+// NewCreateBarrier returns a barrier for n change sets.
+func NewCreateBarrier(n int, timeout time.Duration) *CreateBarrier {
+	return &CreateBarrier{n: n, open: make(chan struct{}), timeout: timeout}
+}
+
+// Met reports whether all n change sets were made while the barrier held.
+func (b *CreateBarrier) Met() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.arrived >= b.n
+}
+
+// Hook returns the proxy hook.
+func (b *CreateBarrier) Hook() Hook {
+	return OnAction("CreateChangeSet", func(r *Request, forward func() *Response) *Response {
+		resp := forward()
+		if resp.Status != http.StatusOK {
+			return resp
+		}
+		b.mu.Lock()
+		if b.arrived >= b.n {
+			b.mu.Unlock()
+			return resp
+		}
+		b.arrived++
+		if b.arrived == b.n {
+			close(b.open)
+		}
+		b.mu.Unlock()
+		select {
+		case <-b.open:
+		case <-time.After(b.timeout):
+		}
+		return resp
+	})
 }
