@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -11,7 +12,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
@@ -288,4 +291,83 @@ func actions(muts []testenv.Mutation) []string {
 		out[i] = m.Action
 	}
 	return out
+}
+
+// The rules the race tests stand on, checked call by call through the proxy
+// with the SDK, so that a change to the play shows here first.
+func TestRaceRulesAsTheReferenceStatesThem(t *testing.T) {
+	e := testenv.NewEnv(t)
+	ctx := context.Background()
+	rules := testenv.NewChangeSetRules(e.Proxy)
+	cfg := e.TargetConfig(ctx)
+	cfg.BaseEndpoint = aws.String(e.Proxy.URL)
+	cfn := cloudformation.NewFromConfig(cfg)
+	body, err := os.ReadFile(testdata("app.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(name, kind, token, bucket string) (*cloudformation.CreateChangeSetOutput, error) {
+		return cfn.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
+			StackName: aws.String("rules"), ChangeSetName: aws.String(name), ChangeSetType: types.ChangeSetType(kind),
+			ClientToken: aws.String(token), TemplateBody: aws.String(string(body)),
+			Parameters: []types.Parameter{{ParameterKey: aws.String("BucketName"), ParameterValue: aws.String(bucket)}},
+		})
+	}
+	wantCode := func(what string, err error, code string, status int, msg string) {
+		t.Helper()
+		var apiErr smithy.APIError
+		var re *awshttp.ResponseError
+		if !errors.As(err, &apiErr) || !errors.As(err, &re) || apiErr.ErrorCode() != code || re.HTTPStatusCode() != status || apiErr.ErrorMessage() != msg {
+			t.Errorf("%s: got %v, want %s (HTTP %d) %q", what, err, code, status, msg)
+		}
+	}
+
+	// CREATE change sets made while the stack is REVIEW_IN_PROGRESS.
+	a, err := create("a", "CREATE", "token-a", "rules-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := create("b", "CREATE", "token-b", "rules-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ClientToken: the same stack, name and token is a retry and gets the
+	// same change set; the name again without it is AlreadyExistsException.
+	again, err := create("a", "CREATE", "token-a", "rules-a")
+	if err != nil || aws.ToString(again.Id) != aws.ToString(a.Id) {
+		t.Errorf("retried CreateChangeSet: %v, id %s, want %s", err, aws.ToString(again.Id), aws.ToString(a.Id))
+	}
+	_, err = create("a", "CREATE", "token-other", "rules-a")
+	wantCode("same name, new token", err, "AlreadyExistsException", 400, "ChangeSet [a] already exists")
+
+	exec := func(id *string, token string) error {
+		_, err := cfn.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: id, ClientRequestToken: aws.String(token)})
+		return err
+	}
+	if err := exec(a.Id, "run-a"); err != nil {
+		t.Fatal(err)
+	}
+	// ClientRequestToken: the same change set and token is a retry (no
+	// second execution).
+	if err := exec(a.Id, "run-a"); err != nil {
+		t.Errorf("retried ExecuteChangeSet: %v", err)
+	}
+	if n := rules.Executions(); n != 1 {
+		t.Errorf("executions %d after a retry, want 1", n)
+	}
+	// Execution deleted every other change set of the stack.
+	_, err = cfn.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: b.Id})
+	wantCode("describe the other change set", err, "ChangeSetNotFound", 404, "ChangeSet ["+aws.ToString(b.Id)+"] does not exist")
+	wantCode("execute the other change set", exec(b.Id, "run-b"), "ChangeSetNotFound", 404, "ChangeSet ["+aws.ToString(b.Id)+"] does not exist")
+	_, err = cfn.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: b.Id})
+	wantCode("delete the other change set", err, "ChangeSetNotFound", 404, "ChangeSet ["+aws.ToString(b.Id)+"] does not exist")
+	// CREATE for a stack past REVIEW_IN_PROGRESS.
+	_, err = create("c", "CREATE", "token-c", "rules-c")
+	wantCode("CREATE for an existing stack", err, "ValidationError", 400, "Stack [rules] already exists and cannot be created again with the changeSet [c].")
+	// The stack name leads to the stack that was created (moto made one
+	// per CREATE change set; the rules removed the other).
+	now, err := readStack(ctx, e.TargetConfig(ctx), "rules")
+	if err != nil || now.status != "CREATE_COMPLETE" || now.params["BucketName"] != "rules-a" {
+		t.Errorf("stack %+v, %v", now, err)
+	}
 }
