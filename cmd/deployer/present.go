@@ -17,20 +17,21 @@ import (
 // change set as a table and each stack event as a log line. Tables of many
 // targets at once are written whole, never interleaved.
 type presenter struct {
-	log zerolog.Logger
-	w   io.Writer
-	mu  *sync.Mutex
+	log    zerolog.Logger
+	w      io.Writer
+	mu     *sync.Mutex
+	target string
 }
 
 // presenter returns the presenter for a run; target prefixes table titles.
 func (a *app) presenter(log zerolog.Logger, target string) *presenter {
-	return &presenter{log: log, w: a.io.err, mu: &a.tableMu}
+	return &presenter{log: log, w: a.io.err, mu: &a.tableMu, target: target}
 }
 
 // ChangeSet prints the change set before it executes.
 func (p *presenter) ChangeSet(stack string, changes []cfn.Change) {
 	var buf bytes.Buffer
-	output.ChangesTable(&buf, stack, changes)
+	output.ChangesTable(&buf, p.title(stack), changes)
 	p.write(buf.Bytes())
 }
 
@@ -46,8 +47,17 @@ func (p *presenter) Event(e types.StackEvent) {
 // Outputs prints the stack's outputs.
 func (p *presenter) Outputs(stack string, outs []types.Output) {
 	var buf bytes.Buffer
-	output.OutputsTable(&buf, stack, outs)
+	output.OutputsTable(&buf, p.title(stack), outs)
 	p.write(buf.Bytes())
+}
+
+// title names the stack, and in a many-targets run its target: tables of
+// twelve targets that all say "fanout-app" cannot be told apart.
+func (p *presenter) title(stack string) string {
+	if p.target == "" {
+		return stack
+	}
+	return stack + " in " + p.target
 }
 
 func (p *presenter) write(b []byte) {
