@@ -18,6 +18,10 @@
    library CloudFormation's transform is built on) before moto reads its
    resources, so SAM apps deploy in tests. The stack keeps the original
    template, as CloudFormation's GetTemplate (Original stage) does.
+6. AWS::StepFunctions::StateMachine ignores DefinitionS3Location in moto
+   (the machine gets an empty definition); CloudFormation reads the object,
+   so the definition is read from the bucket, in whichever account owns it
+   (S3 bucket names are global), as packaged templates need.
 Then the unmodified server starts.
 """
 import copy
@@ -29,6 +33,7 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.kms import models as kms_models
 from moto.s3.models import s3_backends
+from moto.stepfunctions import models as sfn_models
 from moto.server import main
 
 
@@ -163,6 +168,31 @@ def _parse_change_set_with_sam(self):
     self.template_dict = _sam(self.template_dict)
 
 
+def _definition_from_s3(cloudformation_json, account_id):
+    props = cloudformation_json.get("Properties") or {}
+    loc = props.get("DefinitionS3Location")
+    if isinstance(loc, dict) and "DefinitionString" not in props:
+        # moto's get_bucket finds a bucket of another account by its name.
+        key = s3_backends[account_id]["aws"].get_object(loc["Bucket"], loc["Key"], version_id=loc.get("Version"))
+        props["DefinitionString"] = key.value.decode("utf-8")
+
+
+_create_machine = sfn_models.StateMachine.create_from_cloudformation_json.__func__
+_update_machine = sfn_models.StateMachine.update_from_cloudformation_json.__func__
+
+
+def _create_machine_from_s3(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    _definition_from_s3(cloudformation_json, account_id)
+    return _create_machine(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+def _update_machine_from_s3(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    _definition_from_s3(cloudformation_json, account_id)
+    return _update_machine(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+
+
+sfn_models.StateMachine.create_from_cloudformation_json = classmethod(_create_machine_from_s3)
+sfn_models.StateMachine.update_from_cloudformation_json = classmethod(_update_machine_from_s3)
 models.Stack.parse_template = staticmethod(lambda template: _sam(_parse_stack_template(template)))
 models.ChangeSet._parse_template = _parse_change_set_with_sam
 kms_models.Key.create_from_cloudformation_json = classmethod(_create_key_with_string_policy)
