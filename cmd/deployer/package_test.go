@@ -505,3 +505,88 @@ func TestPackageRefusesBucketInAnotherRegion(t *testing.T) {
 		}
 	}
 }
+
+// A SAM app's CodeUri is packaged and the app deploys end to end (the
+// emulator applies the SAM transform with aws-sam-translator).
+func TestPackageDeploySAMApp(t *testing.T) {
+	w := newPackWorld(t)
+	target := w.TargetConfig(context.Background())
+	app := sourceCopy(t, "sam", time.Now(), 0o022, false)
+	r := w.deployApp("sam-app", filepath.Join(app, "template.yaml"))
+	mustCode(t, r, 0)
+	uri := lookup(deployedTemplate(t, target, "sam-app"), "Resources", "Hello", "Properties", "CodeUri")
+	prefix := "s3://" + artifactBucket + "/" + testenv.TargetAcct + "/"
+	if !strings.HasPrefix(uri, prefix) || !strings.HasSuffix(uri, ".zip") {
+		t.Fatalf("deployed CodeUri %q, want %s<sha256>.zip", uri, prefix)
+	}
+	code, _ := w.object(t, strings.TrimPrefix(uri, "s3://"+artifactBucket+"/"))
+	fn := callJSON(t, target, "lambda", http.MethodGet, "/2015-03-31/functions/sam-hello", "", "")
+	if cfg, _ := fn["Configuration"].(map[string]any); cfg["CodeSha256"] != codeSHA(code) || cfg["Handler"] != "app.handler" {
+		t.Errorf("SAM function %v, want CodeSha256 %s", fn["Configuration"], codeSHA(code))
+	}
+	if got := zipEntries(t, code); !slices.Equal(got, []string{"app.py -rw-r--r-- 1980-01-01T00:00"}) {
+		t.Errorf("zip entries %q", got)
+	}
+}
+
+// "cfn package" alone writes the packaged template, YAML with its comments
+// and short-form tags, and one line per artifact; the written template then
+// deploys with no bucket setting, as a buildspec that packages first does.
+func TestPackageStandaloneWritesTemplateThenDeploys(t *testing.T) {
+	w := newPackWorld(t)
+	target := w.TargetConfig(context.Background())
+	app := sourceCopy(t, "app", time.Now(), 0o022, false)
+	out := filepath.Join(w.Dir, "packaged.yaml")
+	r := w.Run("cfn", "package", "--role-arn", testenv.TargetRole, "--template", filepath.Join(app, "template.yaml"),
+		"--artifact-bucket", artifactBucket, "--output-template", out)
+	mustCode(t, r, 0)
+	if r.Stdout != "" {
+		t.Errorf("stdout %q, want nothing (people read stderr)", r.Stdout)
+	}
+	var lines []string
+	for _, l := range strings.Split(r.Stderr, "\n") {
+		if strings.Contains(l, " uploaded ") || strings.Contains(l, " already there ") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 5 || w.puts.Load() != 4 {
+		t.Errorf("%d artifact lines (want 5) and %d uploads (want 4):\n%s", len(lines), w.puts.Load(), r.Stderr)
+	}
+	for _, l := range lines {
+		for _, field := range []string{"resource=", "property=", "path=./", "key=" + testenv.TargetAcct + "/", "bytes="} {
+			if !strings.Contains(l, field) {
+				t.Errorf("artifact line lacks %q: %s", field, l)
+			}
+		}
+	}
+	body, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(body)
+	for _, want := range []string{
+		"# A Lambda function, its layer, a state machine and a nested stack, all from", // head comment
+		"# zipped: sorted, fixed times, normalised modes",                              // line comment
+		`FunctionName: !Sub "app-${Stage}"`, "Role: !GetAtt FunctionRole.Arn", "- !Ref Layer", // short forms
+		"S3Bucket: " + artifactBucket, "TemplateURL: https://s3.us-east-1.amazonaws.com/" + artifactBucket + "/" + testenv.TargetAcct + "/",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("packaged template lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "./src") || strings.Contains(text, "./nested.yaml") || strings.HasPrefix(strings.TrimSpace(text), "{") {
+		t.Errorf("packaged template keeps a local path or is not YAML:\n%s", text)
+	}
+
+	// Packaged once, deployed without any artifact setting.
+	w.Proxy.ResetCalls()
+	r = w.Run("cfn", "deploy", "--role-arn", testenv.TargetRole, "--cfn-role-arn", cfnExecRole, "--stack", "packaged-app",
+		"--template", out, "--capabilities", "CAPABILITY_IAM")
+	mustCode(t, r, 0)
+	if w.Proxy.Count("s3:") != 0 {
+		t.Errorf("deploy of a packaged template called S3 %d times", w.Proxy.Count("s3:"))
+	}
+	if st, _, outputs := describe(t, target, "packaged-app"); st != "CREATE_COMPLETE" || !strings.HasSuffix(outputs["FunctionArn"], ":function:app-test") {
+		t.Errorf("packaged app: %s %v", st, outputs)
+	}
+}
