@@ -565,8 +565,8 @@ func TestPackageStandaloneWritesTemplateThenDeploys(t *testing.T) {
 	}
 	text := string(body)
 	for _, want := range []string{
-		"# A Lambda function, its layer, a state machine and a nested stack, all from", // head comment
-		"# zipped: sorted, fixed times, normalised modes",                              // line comment
+		"# A Lambda function, its layer, a state machine and a nested stack, all from",        // head comment
+		"# zipped: sorted, fixed times, normalised modes",                                     // line comment
 		`FunctionName: !Sub "app-${Stage}"`, "Role: !GetAtt FunctionRole.Arn", "- !Ref Layer", // short forms
 		"S3Bucket: " + artifactBucket, "TemplateURL: https://s3.us-east-1.amazonaws.com/" + artifactBucket + "/" + testenv.TargetAcct + "/",
 	} {
