@@ -79,7 +79,7 @@ clean:
 # A Make recipe and scripts/release, not GoReleaser: see docs/drafts/release.md.
 # windows/amd64 is left out until internal/child builds there (it uses Setpgid);
 # the release code already writes a zip for it.
-RELEASE_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+RELEASE_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
 DIST            := dist
 RELEASE_COMMIT   = $(shell git rev-parse HEAD)
 # The build date and every archived file's time is the commit's, so a

@@ -21,6 +21,7 @@ type fanoutSettings struct {
 	targets, concurrency, tolerance  string
 	planFile, summaryFile, junitFile string
 	onlyFailed                       string
+	declared                         []string // the flags declared here, which need --targets
 	file                             *targets.File
 	waves                            []targets.Wave
 	opts                             targets.Options
@@ -30,7 +31,9 @@ func declareFanout(s *settings.Set, o *fanoutSettings, plan bool) {
 	s.String(settings.Decl{Flag: "targets", Env: "DEPLOYER_TARGETS", Value: "FILE",
 		Help: "deploy to every account x region of this targets file (YAML or JSON), in waves"}, &o.targets, nil)
 	declareFanoutRun(s, o)
+	o.declared = []string{"only-failed", "summary-file", "junit-file", "max-concurrency", "failure-tolerance"}
 	if plan {
+		o.declared = append(o.declared, "plan-file")
 		s.String(settings.Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE",
 			Help: "with --targets --dry-run: keep every target's change set and write them here for \"cfn execute\""}, &o.planFile, nil)
 	}
@@ -51,7 +54,7 @@ func declareFanoutRun(s *settings.Set, o *fanoutSettings) {
 // load reads the targets file and the run's options; all exit 2 on error.
 func (o *fanoutSettings) load(s *settings.Set) error {
 	if o.targets == "" {
-		for _, flag := range []string{"plan-file", "only-failed", "summary-file", "junit-file", "max-concurrency", "failure-tolerance"} {
+		for _, flag := range o.declared {
 			if from := s.From(flag); from != "" && from != "default" {
 				return exitcode.Usagef("%s: only makes sense with --targets (expected --targets FILE too)", from)
 			}
@@ -108,10 +111,23 @@ func (o *fanoutSettings) runOptions(s *settings.Set, fileConcurrency int, fileTo
 }
 
 // checkPlaceholders: a path filled per target may hold only {account} and
-// {region}.
-func checkPlaceholders(from, pattern string) error {
+// {region}, and must name a file of its own for each target of waves. Two
+// targets on one path are refused here, before any deploy: the writer would
+// refuse the second at the end, failing a target whose stack was deployed.
+func checkPlaceholders(from, pattern string, waves []targets.Wave) error {
 	if unknown := targets.Placeholders(pattern); len(unknown) > 0 {
 		return exitcode.Usagef("%s: unknown placeholder %s (expected {account} and {region})", from, strings.Join(unknown, ", "))
+	}
+	if pattern == "" {
+		return nil
+	}
+	owner := map[string]string{}
+	for _, t := range targets.Flatten(waves) {
+		path := targets.Fill(pattern, t)
+		if prev, ok := owner[path]; ok {
+			return exitcode.Usagef("%s: %s is one file for targets %s and %s (expected {account} and {region} in the path, like out/{account}-{region}.json)", from, path, prev, t.ID())
+		}
+		owner[path] = t.ID()
 	}
 	return nil
 }
