@@ -55,7 +55,7 @@ func (a *app) executeCommand() *command {
 					return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
 				}
 				for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env} {
-					if err := checkPlaceholders(s.Source(flag), path); err != nil {
+					if err := checkPlaceholders(s.Source(flag), path, o.plan.Schedule()); err != nil {
 						return err
 					}
 				}

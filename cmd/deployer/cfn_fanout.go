@@ -28,7 +28,7 @@ func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 		o.deploy.KeepChangeSet = true
 	}
 	for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env, "changes-file": o.outputs.changes} {
-		if err := checkPlaceholders(s.Source(flag), path); err != nil {
+		if err := checkPlaceholders(s.Source(flag), path, f.waves); err != nil {
 			return err
 		}
 	}

@@ -29,8 +29,21 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 	if o.tf.SavedPlan {
 		return exitcode.Usagef("%s: each target plans into its own file under --dir (expected no --plan-file with --targets)", s.Source("plan-file"))
 	}
-	for flag, path := range map[string]string{"backend-key": o.tf.Backend.Key, "outputs-file": o.outputs.file, "outputs-env": o.outputs.env, "changes-file": o.outputs.changes} {
-		if err := checkPlaceholders(s.Source(flag), path); err != nil {
+	if err := checkPlaceholders(s.Source("backend-key"), o.tf.Backend.Key, nil); err != nil {
+		return err
+	}
+	// Targets sharing a state key would overwrite each other's state; the
+	// key prefix (the account by default) is applied first, as each run does.
+	keys := map[string]string{}
+	for _, t := range targets.Flatten(o.fanout.waves) {
+		key := backendKey(targets.Fill(o.tf.Backend.Key, t), o.keyPrefix, t.Account, t.Region)
+		if prev, ok := keys[key]; ok && key != "" {
+			return exitcode.Usagef("%s: %s is one state for targets %s and %s (expected {region} in the key, like {account}/{region}/app.tfstate)", s.Source("backend-key"), key, prev, t.ID())
+		}
+		keys[key] = t.ID()
+	}
+	for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env, "changes-file": o.outputs.changes} {
+		if err := checkPlaceholders(s.Source(flag), path, o.fanout.waves); err != nil {
 			return err
 		}
 	}
