@@ -66,7 +66,7 @@ func (o *fanoutSettings) load(s *settings.Set) error {
 	}
 	f, err := targets.Load(o.targets)
 	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
+		return exitcode.Usagef("%s: %v", s.Source("targets"), firstProblem(err))
 	}
 	o.file, o.waves = f, f.Plan()
 	if o.onlyFailed != "" {
@@ -108,6 +108,17 @@ func (o *fanoutSettings) runOptions(s *settings.Set, fileConcurrency int, fileTo
 		o.opts.Tolerance = t
 	}
 	return nil
+}
+
+// firstProblem keeps bad input to one line: the first of several problems
+// found, and how many more there are.
+func firstProblem(err error) error {
+	multi, ok := err.(interface{ Unwrap() []error })
+	if !ok || len(multi.Unwrap()) < 2 {
+		return err
+	}
+	errs := multi.Unwrap()
+	return fmt.Errorf("%w (and %d more problem(s) in the file)", errs[0], len(errs)-1)
 }
 
 // checkPlaceholders: a path filled per target may hold only {account} and

@@ -49,6 +49,7 @@ type item struct {
 	flagged []string                  // values given on the command line
 	isSet   bool                      // the flag (or its alias) was given
 	from    string                    // where the resolved value came from
+	raw     []string                  // the resolved values, before parsing
 	ignored bool                      // a sibling verb's setting, accepted and unused
 }
 
@@ -144,6 +145,27 @@ func (s *Set) From(flagName string) string {
 	return ""
 }
 
+// Raw returns the values the setting with this flag resolved to, before
+// its parser ran.
+func (s *Set) Raw(flagName string) []string {
+	if it, ok := s.byFlag[flagName]; ok {
+		return it.raw
+	}
+	return nil
+}
+
+// Decls returns the declarations of the set, in order, without the
+// settings of other verbs that it only tolerates.
+func (s *Set) Decls() []Decl {
+	var out []Decl
+	for _, it := range s.items {
+		if !it.ignored {
+			out = append(out, it.Decl)
+		}
+	}
+	return out
+}
+
 // Source is From, but never empty: the flag spelling when unset, which is
 // where a user would give it.
 func (s *Set) Source(flagName string) string {
@@ -196,7 +218,7 @@ func (s *Set) Parse(args, environ []string) error {
 			continue
 		}
 		vals, from := s.resolve(it)
-		it.from = from
+		it.from, it.raw = from, vals
 		if err := it.apply(vals); err != nil {
 			return exitcode.Usagef("%s: %v", from, err)
 		}
