@@ -140,7 +140,8 @@ func TestRaceTwoCreatesOfANewStack(t *testing.T) {
 	if now.status != "CREATE_COMPLETE" || now.params["BucketName"] != "both-create" {
 		t.Errorf("stack %+v, want CREATE_COMPLETE with BucketName=both-create", now)
 	}
-	t.Logf("both runs ended in %s", time.Since(start).Round(time.Millisecond))
+	t.Logf("both runs ended in %s; runs that lost a race and decided again: %d",
+		time.Since(start).Round(time.Millisecond), lostRaces(results))
 }
 
 // Rule played: executing a change set deletes every other change set of the
@@ -283,6 +284,17 @@ func TestRaceTwoDeploysInOneBuild(t *testing.T) {
 	if n := rules.Executions(); n != 2 {
 		t.Errorf("executions %d, want 2: both deploys change the stack", n)
 	}
+}
+
+// lostRaces counts the runs that said another run took the stack first.
+func lostRaces(results []testenv.Result) int {
+	n := 0
+	for _, r := range results {
+		if strings.Contains(r.Stderr, "another run took the stack first") {
+			n++
+		}
+	}
+	return n
 }
 
 func actions(muts []testenv.Mutation) []string {
