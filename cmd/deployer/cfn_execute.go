@@ -68,7 +68,7 @@ func (a *app) executeCommand() *command {
 
 // runExecute executes each planned change set in its target account.
 func (a *app) runExecute(ctx context.Context, o *executeOptions, log zerolog.Logger) error {
-	fl, err := a.newFleet(ctx, o.assume)
+	fl, err := a.newFleet(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}

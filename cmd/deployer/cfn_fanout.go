@@ -44,7 +44,8 @@ type fleet struct {
 	base   settings.AssumeConfig
 }
 
-func (a *app) newFleet(ctx context.Context, base settings.AssumeConfig) (*fleet, error) {
+func (a *app) newFleet(ctx context.Context, base settings.AssumeConfig, log zerolog.Logger) (*fleet, error) {
+	base.Source.Log = log
 	src, err := a.clients.loadSource(ctx, base.Source)
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func (a *app) fleetSession(ctx context.Context, fl *fleet, t targets.Target, log
 
 // runFanout deploys to every target of the targets file, in waves.
 func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logger) error {
-	fl, err := a.newFleet(ctx, o.assume)
+	fl, err := a.newFleet(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}

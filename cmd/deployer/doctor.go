@@ -46,6 +46,7 @@ func (a *app) doctorCommand() *command {
 // even the source credentials work.
 func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) error {
 	w := a.io.out
+	o.assume.Source.Log = log
 	src, err := a.clients.loadSource(ctx, o.assume.Source)
 	if err != nil {
 		return err

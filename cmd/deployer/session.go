@@ -12,6 +12,7 @@ import (
 // session loads the source credentials and assumes the target role, logging
 // who acts where before anything else happens.
 func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.Logger) (*assume.Session, error) {
+	c.Source.Log = log // one warning line per retried call
 	src, err := a.clients.loadSource(ctx, c.Source)
 	if err != nil {
 		return nil, err

@@ -54,7 +54,7 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 // TF_DATA_DIR and plan file of its own, its state key filled in, and its
 // output lines prefixed with the target.
 func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger) error {
-	fl, err := a.newFleet(ctx, o.assume)
+	fl, err := a.newFleet(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,9 @@ import (
 //     change sets; the other one executed first.
 //   - InvalidChangeSetStatus with OBSOLETE: ours was made stale by another
 //     execution.
+//   - ValidationError "Stack [x] does not exist" after we chose UPDATE: the
+//     other run's delete finished in between; settle again finds no stack
+//     and creates it.
 func lostRace(err error) bool {
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) {
@@ -35,7 +38,8 @@ func lostRace(err error) bool {
 		return strings.Contains(msg, "OBSOLETE")
 	}
 	return strings.Contains(msg, "_IN_PROGRESS state") ||
-		(strings.Contains(msg, "already exists and cannot be created again with the changeSet"))
+		strings.Contains(msg, "already exists and cannot be created again with the changeSet") ||
+		(apiErr.ErrorCode() == "ValidationError" && strings.HasPrefix(msg, "Stack [") && strings.HasSuffix(msg, "] does not exist"))
 }
 
 // changeSetGone reports ChangeSetNotFound: nothing left to clean up.
