@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -292,10 +293,13 @@ func TestPackageDeployCrossAccountThenNothingToUpload(t *testing.T) {
 		}
 	}
 	layer, _ := w.object(t, lookup(tpl, "Resources", "Layer", "Properties", "Content", "S3Key"))
-	// moto leaves the layer's physical id empty: find it by listing.
 	layers, _ := callJSON(t, target, "lambda", http.MethodGet, "/2018-10-31/layers", "", "")["Layers"].([]any)
 	if len(layers) != 1 || !strings.Contains(fmt.Sprint(layers[0]), "CodeSha256:"+codeSHA(layer)) {
 		t.Errorf("layers in the target account %v, want one with CodeSha256 %s", layers, codeSHA(layer))
+	}
+	fnLayers := callJSON(t, target, "lambda", http.MethodGet, "/2015-03-31/functions/app-test", "", "")["Configuration"].(map[string]any)["Layers"]
+	if arn := physicalID(t, target, "pkg-app", "Layer"); arn == "" || !strings.Contains(fmt.Sprint(fnLayers), arn) {
+		t.Errorf("function layers %v, want the layer version %q", fnLayers, arn)
 	}
 	definition, err := os.ReadFile(filepath.Join(first, "machine.json"))
 	if err != nil {
@@ -329,6 +333,17 @@ func TestPackageDeployCrossAccountThenNothingToUpload(t *testing.T) {
 		t.Errorf("second deploy points at %s, first at %s", again, codeKey)
 	}
 	t.Logf("first deploy: 4 objects (%d-byte code zip); second deploy's calls: %v", len(code), w.Proxy.Calls())
+}
+
+// physicalID is a resource's physical id in a stack.
+func physicalID(t *testing.T, cfg aws.Config, stack, logicalID string) string {
+	t.Helper()
+	out, err := cloudformation.NewFromConfig(cfg).DescribeStackResource(context.Background(), &cloudformation.DescribeStackResourceInput{
+		StackName: aws.String(stack), LogicalResourceId: aws.String(logicalID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.StackResourceDetail.PhysicalResourceId)
 }
 
 func anyString(v any) *string {
@@ -588,5 +603,83 @@ func TestPackageStandaloneWritesTemplateThenDeploys(t *testing.T) {
 	}
 	if st, _, outputs := describe(t, target, "packaged-app"); st != "CREATE_COMPLETE" || !strings.HasSuffix(outputs["FunctionArn"], ":function:app-test") {
 		t.Errorf("packaged app: %s %v", st, outputs)
+	}
+}
+
+// The Commands action's one deployer line, run as CodePipeline would for
+// each ACTION, against the emulator: create packages and deploys, update
+// uploads only the changed code, delete takes the same line and removes the
+// stack without packaging. The transcript goes to the test log.
+func TestBuildspecsCommandsActionOneLineForEveryAction(t *testing.T) {
+	w := newPackWorld(t)
+	target := w.TargetConfig(context.Background())
+	raw, err := os.ReadFile(kitFile("codepipeline-commands-action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action struct {
+		Commands []string `yaml:"Commands"`
+	}
+	if err := yaml.Unmarshal(raw, &action); err != nil {
+		t.Fatal(err)
+	}
+	var script, line []string
+	for _, c := range action.Commands {
+		if strings.Contains(c, "scripts/install.sh") {
+			continue // the release install; the test binary stands in for it
+		}
+		if len(invocations(c)) > 0 {
+			line = invocations(c)[0]
+		}
+		script = append(script, strings.ReplaceAll(c, "/tmp/deployer", w.Bin))
+	}
+	bucket := line[slices.Index(line, "--artifact-bucket")+1]
+	stack := line[slices.Index(line, "--stack")+1]
+	if _, err := pipelineS3(w.Env).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	work := sourceCopy(t, "app", time.Now(), 0o022, false)
+	writeTree(t, work, map[string]string{"params/prod.json": `{"Parameters": {"Stage": "prod"}}`})
+
+	run := func(act string) testenv.Result {
+		t.Helper()
+		w.Proxy.ResetCalls()
+		w.puts.Store(0)
+		_ = os.Remove(filepath.Join(work, "outputs.env")) // each run gets a fresh source artifact
+		cmd := exec.Command("sh", "-ec", strings.Join(append(script, `echo "APP_FunctionArn=${APP_FunctionArn:-}"`), "\n"))
+		cmd.Dir = work
+		cmd.Env = append(append([]string(nil), w.Vars...), "ACTION="+act)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		w.Record(out.String(), errb.String())
+		if err != nil {
+			t.Fatalf("ACTION=%s: %v\n%s%s", act, err, out.String(), errb.String())
+		}
+		t.Logf("$ ACTION=%s deployer %s\n%s%s(%d objects uploaded)", act, strings.Join(line, " "), errb.String(), out.String(), w.puts.Load())
+		return testenv.Result{Stdout: out.String(), Stderr: errb.String()}
+	}
+
+	r := run("create-stack")
+	st, _, outputs := describe(t, target, stack)
+	if st != "CREATE_COMPLETE" || w.puts.Load() != 4 || !strings.Contains(r.Stdout, "APP_FunctionArn="+outputs["FunctionArn"]) || outputs["FunctionArn"] == "" {
+		t.Errorf("create-stack: stack %s, %d uploads, outputs %v, stdout %q", st, w.puts.Load(), outputs, r.Stdout)
+	}
+	codeOf := func() any {
+		return callJSON(t, target, "lambda", http.MethodGet, "/2015-03-31/functions/app-prod", "", "")["Configuration"].(map[string]any)["CodeSha256"]
+	}
+	before := codeOf()
+
+	// A new commit changes the function's code: its zip and the nested
+	// template that points at it are the only uploads.
+	writeTree(t, work, map[string]string{"src/index.py": "def handler(event, context):\n    return 'v2'\n"})
+	r = run("update-stack")
+	if st, _, _ := describe(t, target, stack); st != "UPDATE_COMPLETE" || w.puts.Load() != 2 || codeOf() == before {
+		t.Errorf("update-stack: stack %s, %d uploads (want 2), CodeSha256 %v before and %v after", st, w.puts.Load(), before, codeOf())
+	}
+
+	r = run("delete-stack")
+	if st, _, _ := describe(t, target, stack); st != "" || w.Proxy.Count("s3:") != 0 || !strings.Contains(r.Stderr, "stack deleted") {
+		t.Errorf("delete-stack: stack %q left, %d S3 calls (want none):\n%s", st, w.Proxy.Count("s3:"), r.Stderr)
 	}
 }

@@ -22,6 +22,11 @@
    (the machine gets an empty definition); CloudFormation reads the object,
    so the definition is read from the bucket, in whichever account owns it
    (S3 bucket names are global), as packaged templates need.
+7. AWS::Lambda::LayerVersion has no physical id in moto, so Ref to it gives
+   the model object instead of the layer version ARN CloudFormation returns,
+   and every update of a function with Layers fails silently (its code stays
+   as it was). The physical id is the version ARN; and a function created
+   from a template gets its Layers, which moto's create leaves out.
 Then the unmodified server starts.
 """
 import copy
@@ -31,6 +36,7 @@ import sys
 from moto.cloudformation import models
 from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
+from moto.awslambda import models as lambda_models
 from moto.kms import models as kms_models
 from moto.s3.models import s3_backends
 from moto.stepfunctions import models as sfn_models
@@ -191,6 +197,19 @@ def _update_machine_from_s3(cls, original_resource, new_resource_name, cloudform
     return _update_machine(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
 
 
+_create_function = lambda_models.LambdaFunction.create_from_cloudformation_json.__func__
+
+
+def _create_function_with_layers(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    fn = _create_function(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    layers = (cloudformation_json.get("Properties") or {}).get("Layers")
+    if layers:
+        fn.layers = fn._get_layers_data(layers)
+    return fn
+
+
+lambda_models.LayerVersion.physical_resource_id = property(lambda self: self.arn)
+lambda_models.LambdaFunction.create_from_cloudformation_json = classmethod(_create_function_with_layers)
 sfn_models.StateMachine.create_from_cloudformation_json = classmethod(_create_machine_from_s3)
 sfn_models.StateMachine.update_from_cloudformation_json = classmethod(_update_machine_from_s3)
 models.Stack.parse_template = staticmethod(lambda template: _sam(_parse_stack_template(template)))
