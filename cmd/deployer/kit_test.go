@@ -151,6 +151,10 @@ func TestBuildspecsAreValidAndTheirInvocationsParse(t *testing.T) {
 		ActionTypeId    map[string]string `yaml:"ActionTypeId"`
 		Commands        []string          `yaml:"Commands"`
 		OutputVariables []string          `yaml:"OutputVariables"`
+		Env             []struct {
+			Name  string `yaml:"Name"`
+			Value string `yaml:"Value"`
+		} `yaml:"EnvironmentVariables"`
 	}
 	if err := yaml.Unmarshal(raw, &action); err != nil {
 		t.Fatalf("commands action is not YAML: %v", err)
@@ -161,14 +165,22 @@ func TestBuildspecsAreValidAndTheirInvocationsParse(t *testing.T) {
 	if n := len(action.Commands); n == 0 || n > 50 {
 		t.Errorf("commands action has %d commands (1 to 50 allowed)", n)
 	}
-	for i, c := range action.Commands {
-		if len(c) >= 1000 || strings.Contains(c, "\n") {
-			t.Errorf("command %d is %d characters or spans lines", i+1, len(c))
-		}
-		for _, args := range invocations(c) {
-			found++
-			if err := parseOnly(t, args); err != nil {
-				t.Errorf("commands action: deployer %s: %v", strings.Join(args, " "), err)
+	// The action's variables as CodePipeline sets them; ACTION, a pipeline
+	// variable, takes each value the one command line serves.
+	for _, v := range action.Env {
+		t.Setenv(v.Name, v.Value)
+	}
+	for _, act := range []string{"create-stack", "update-stack", "delete-stack"} {
+		t.Setenv("ACTION", act)
+		for i, c := range action.Commands {
+			if len(c) >= 1000 || strings.Contains(c, "\n") {
+				t.Errorf("command %d is %d characters or spans lines", i+1, len(c))
+			}
+			for _, args := range invocations(c) {
+				found++
+				if err := parseOnly(t, args); err != nil {
+					t.Errorf("commands action, ACTION=%s: deployer %s: %v", act, strings.Join(args, " "), err)
+				}
 			}
 		}
 	}
