@@ -643,21 +643,9 @@ func TestBuildspecsCommandsActionOneLineForEveryAction(t *testing.T) {
 
 	run := func(act string) testenv.Result {
 		t.Helper()
-		w.Proxy.ResetCalls()
-		w.puts.Store(0)
-		_ = os.Remove(filepath.Join(work, "outputs.env")) // each run gets a fresh source artifact
-		cmd := exec.Command("sh", "-ec", strings.Join(append(script, `echo "APP_FunctionArn=${APP_FunctionArn:-}"`), "\n"))
-		cmd.Dir = work
-		cmd.Env = append(append([]string(nil), w.Vars...), "ACTION="+act)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		w.Record(out.String(), errb.String())
-		if err != nil {
-			t.Fatalf("ACTION=%s: %v\n%s%s", act, err, out.String(), errb.String())
-		}
-		t.Logf("$ ACTION=%s deployer %s\n%s%s(%d objects uploaded)", act, strings.Join(line, " "), errb.String(), out.String(), w.puts.Load())
-		return testenv.Result{Stdout: out.String(), Stderr: errb.String()}
+		r := w.shell(t, work, []string{"ACTION=" + act}, append(script, `echo "APP_FunctionArn=${APP_FunctionArn:-}"`))
+		t.Logf("$ ACTION=%s deployer %s\n%s%s(%d objects uploaded)", act, strings.Join(line, " "), r.Stderr, r.Stdout, w.puts.Load())
+		return r
 	}
 
 	r := run("create-stack")
@@ -681,5 +669,67 @@ func TestBuildspecsCommandsActionOneLineForEveryAction(t *testing.T) {
 	r = run("delete-stack")
 	if st, _, _ := describe(t, target, stack); st != "" || w.Proxy.Count("s3:") != 0 || !strings.Contains(r.Stderr, "stack deleted") {
 		t.Errorf("delete-stack: stack %q left, %d S3 calls (want none):\n%s", st, w.Proxy.Count("s3:"), r.Stderr)
+	}
+}
+
+// shell runs commands as a build would, in dir with a fresh source artifact
+// (no outputs.env of a previous run), with counts reset; it fails the test
+// when a command fails.
+func (w *packWorld) shell(t *testing.T, dir string, env, commands []string) testenv.Result {
+	t.Helper()
+	w.Proxy.ResetCalls()
+	w.puts.Store(0)
+	_ = os.Remove(filepath.Join(dir, "outputs.env"))
+	cmd := exec.Command("sh", "-ec", strings.Join(commands, "\n"))
+	cmd.Dir = dir
+	cmd.Env = append(append([]string(nil), w.Vars...), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	w.Record(out.String(), errb.String())
+	if err != nil {
+		t.Fatalf("%v: %v\n%s%s", env, err, out.String(), errb.String())
+	}
+	return testenv.Result{Stdout: out.String(), Stderr: errb.String()}
+}
+
+// The CodeBuild buildspec's build phase, with its variables, deploys an app
+// whose template points at local code: the one deploy line packages it.
+func TestBuildspecsCodeBuildPackagesLocalCode(t *testing.T) {
+	w := newPackWorld(t)
+	target := w.TargetConfig(context.Background())
+	raw, err := os.ReadFile(kitFile("codebuild-cloudformation.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Env struct {
+			Variables map[string]string `yaml:"variables"`
+		} `yaml:"env"`
+		Phases map[string]struct {
+			Commands []string `yaml:"commands"`
+		} `yaml:"phases"`
+	}
+	if err := yaml.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for k, v := range spec.Env.Variables {
+		env = append(env, k+"="+v)
+	}
+	bucket := spec.Env.Variables["DEPLOYER_ARTIFACT_BUCKET"]
+	if _, err := pipelineS3(w.Env).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	work := sourceCopy(t, "app", time.Now(), 0o022, false)
+	writeTree(t, work, map[string]string{"params/prod.json": `{"Parameters": {"Stage": "prod"}}`})
+	r := w.shell(t, work, env, append(spec.Phases["build"].Commands, `echo "APP_FunctionArn=${APP_FunctionArn:-}"`))
+	stack := spec.Env.Variables["STACK_NAME"]
+	st, _, outputs := describe(t, target, stack)
+	if st != "CREATE_COMPLETE" || w.puts.Load() != 4 || outputs["FunctionArn"] == "" || !strings.Contains(r.Stdout, "APP_FunctionArn="+outputs["FunctionArn"]) {
+		t.Errorf("stack %s %q, %d uploads (want 4), outputs %v:\n%s%s", stack, st, w.puts.Load(), outputs, r.Stderr, r.Stdout)
+	}
+	if code := lookup(deployedTemplate(t, target, stack), "Resources", "Function", "Properties", "Code", "S3Bucket"); code != bucket {
+		t.Errorf("deployed Code.S3Bucket %q, want %s", code, bucket)
 	}
 }
