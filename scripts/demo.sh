@@ -3,7 +3,9 @@
 # loopback port and plays a CI/CD account (123456789012) deploying into a
 # target account (222222222222): bootstrap of both accounts from
 # buildspec/iam, doctor, a change-set deploy with the execution role, a
-# no-change run, a dry run, the Terraform path, and a delete. It stops the
+# no-change run, a dry run, a function deployed from local code, a two-wave
+# run over two target accounts (preview, then execute), the Terraform path,
+# and a delete. It stops the
 # emulator on the way out and leaves only .demo/ behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,12 +64,18 @@ step "1. pipeline identity (profile cicd)" deployer whoami
 
 step "2. bootstrap CI/CD account" deployer cfn deploy --stack deployer-cicd \
   --template buildspec/iam/cicd-account.yaml --capabilities CAPABILITY_NAMED_IAM \
-  --parameter TargetAccountIds=222222222222 --parameter ArtifactBucketName=demo-artifacts \
+  --parameter TargetAccountIds=222222222222,333333333333 --parameter ArtifactBucketName=demo-artifacts \
   --parameter StateBucketName=demo-tfstate --outputs-file "$WORK/cicd-outputs.json"
 KEY=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['ArtifactKeyArn'])" "$WORK/cicd-outputs.json")
 
 step "3. bootstrap target account 222222222222" deployer cfn deploy \
   --role-arn arn:aws:iam::222222222222:role/OrganizationAccountAccessRole --stack deployer-target \
+  --template buildspec/iam/target-account.yaml --capabilities CAPABILITY_NAMED_IAM \
+  --parameter CicdAccountId=123456789012 --parameter ArtifactBucketName=demo-artifacts \
+  --parameter ArtifactKeyArn="$KEY" --parameter StateBucketName=demo-tfstate
+
+step "3b. bootstrap target account 333333333333" deployer cfn deploy \
+  --role-arn arn:aws:iam::333333333333:role/OrganizationAccountAccessRole --stack deployer-target \
   --template buildspec/iam/target-account.yaml --capabilities CAPABILITY_NAMED_IAM \
   --parameter CicdAccountId=123456789012 --parameter ArtifactBucketName=demo-artifacts \
   --parameter ArtifactKeyArn="$KEY" --parameter StateBucketName=demo-tfstate
@@ -88,6 +96,17 @@ step "6. deploy again: no changes" deployer cfn deploy --role-arn "$CODEBUILD" -
 step "7. dry run of a modified template" deployer cfn deploy --role-arn "$CODEBUILD" --role-arn "$DEPLOY" \
   --cfn-role-arn "$EXEC" --stack app-web --template examples/app/template-v2.yaml \
   --parameters examples/app/params.json --dry-run
+
+step "7b. deploy a function from local code" deployer cfn deploy --role-arn "$CODEBUILD" --role-arn "$DEPLOY" \
+  --cfn-role-arn "$EXEC" --stack app-function --template examples/function/template.yaml \
+  --capabilities CAPABILITY_IAM --artifact-bucket demo-artifacts
+
+step "7c. preview two waves over two accounts" deployer cfn deploy --role-arn "$CODEBUILD" \
+  --targets examples/fleet/targets.yaml --stack app-fleet --template examples/fleet/template.yaml \
+  --dry-run --plan-file "$WORK/fleet-plan.json"
+
+step "7d. execute exactly the previewed change sets" deployer cfn execute --role-arn "$CODEBUILD" \
+  --plan-file "$WORK/fleet-plan.json" --summary-file "$WORK/fleet-summary.json" --junit-file "$WORK/fleet-junit.xml"
 
 # Terraform: resources in the target account; state and locks in the CI/CD
 # account's bucket and table, with the pipeline's own credentials

@@ -27,6 +27,14 @@
    and every update of a function with Layers fails silently (its code stays
    as it was). The physical id is the version ARN; and a function created
    from a template gets its Layers, which moto's create leaves out.
+8. AWS::S3::Bucket ignores PublicAccessBlockConfiguration in moto; the kit's
+   buckets declare it and the doctor reads it back, so it is applied through
+   moto's own S3 backend, as CloudFormation does.
+9. moto evaluates a bucket policy's Deny statements on object calls but
+   ignores their conditions, so the kit's "deny when aws:SecureTransport is
+   false" denies every call. Every real call of the SDKs goes over TLS, where
+   that statement does not apply; the emulator speaks plain HTTP only
+   because it is local. Such statements are left out of the evaluation.
 Then the unmodified server starts.
 """
 import copy
@@ -38,7 +46,7 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.awslambda import models as lambda_models
 from moto.kms import models as kms_models
-from moto.s3.models import s3_backends
+from moto.s3.models import FakeBucket, s3_backends
 from moto.stepfunctions import models as sfn_models
 from moto.server import main
 
@@ -208,6 +216,48 @@ def _create_function_with_layers(cls, resource_name, cloudformation_json, accoun
     return fn
 
 
+_create_bucket = FakeBucket.create_from_cloudformation_json.__func__
+
+
+def _create_bucket_with_public_access_block(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    bucket = _create_bucket(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    block = (cloudformation_json.get("Properties") or {}).get("PublicAccessBlockConfiguration")
+    if block:
+        s3_backends[account_id]["aws"].put_public_access_block(bucket.name, block)
+    return bucket
+
+
+FakeBucket.create_from_cloudformation_json = classmethod(_create_bucket_with_public_access_block)
+_get_permission = FakeBucket.get_permission
+
+
+def _denies_plain_http(statement):
+    cond = statement.get("Condition") or {}
+    value = (cond.get("Bool") or {}).get("aws:SecureTransport")
+    return statement.get("Effect") == "Deny" and str(value).lower() == "false"
+
+
+def _get_permission_over_tls(self, action, resource):
+    if self.policy is None:
+        return _get_permission(self, action, resource)
+    doc = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
+    statements = doc.get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    kept = [st for st in statements if not _denies_plain_http(st)]
+    if len(kept) == len(statements):
+        return _get_permission(self, action, resource)
+    original = self.policy
+    try:
+        self.policy = json.dumps(dict(doc, Statement=kept)).encode()
+        if not kept:
+            self.policy = None
+        return _get_permission(self, action, resource)
+    finally:
+        self.policy = original
+
+
+FakeBucket.get_permission = _get_permission_over_tls
 lambda_models.LayerVersion.physical_resource_id = property(lambda self: self.arn)
 lambda_models.LambdaFunction.create_from_cloudformation_json = classmethod(_create_function_with_layers)
 sfn_models.StateMachine.create_from_cloudformation_json = classmethod(_create_machine_from_s3)
