@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/deployer-dev/deployer/internal/assume"
+)
+
+// fakeSTS answers as STS would for one pipeline user and any role.
+type fakeSTS struct {
+	mu    sync.Mutex
+	calls []string
+	who   string // ARN GetCallerIdentity reports
+}
+
+func (f *fakeSTS) record(call string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call)
+}
+
+func (f *fakeSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	f.record("GetCallerIdentity")
+	acct := strings.Split(f.who, ":")[4]
+	return &sts.GetCallerIdentityOutput{Account: aws.String(acct), Arn: aws.String(f.who), UserId: aws.String("AIDAEXAMPLE")}, nil
+}
+
+func (f *fakeSTS) AssumeRole(_ context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	f.record("AssumeRole " + aws.ToString(in.RoleArn) + " " + aws.ToString(in.RoleSessionName))
+	return &sts.AssumeRoleOutput{Credentials: &ststypes.Credentials{
+		AccessKeyId: aws.String("ASIAFAKE"), SecretAccessKey: aws.String("fake-secret"), SessionToken: aws.String("fake-token"),
+		Expiration: aws.Time(time.Now().Add(time.Hour)),
+	}}, nil
+}
+
+// TestRunStepTakesItsClients: a run step works against fakes of the narrow
+// interfaces handed in through the app, with no emulator and no network.
+func TestRunStepTakesItsClients(t *testing.T) {
+	fake := &fakeSTS{who: "arn:aws:iam::123456789012:user/pipeline"}
+	a := newTestApp([]string{"CODEBUILD_BUILD_ID=proj:1234"})
+	var out, errb bytes.Buffer
+	a.io.out, a.io.err = &out, &errb
+	a.clients.loadSource = func(context.Context, assume.SourceOptions) (aws.Config, error) {
+		return aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("AKIAFAKE", "s", "")}, nil
+	}
+	a.clients.sts = func(aws.Config) assume.STSClient { return fake }
+	code := a.main(context.Background(), []string{"env", "--role-arn", "arn:aws:iam::222222222222:role/deployer-target", "--format", "json"})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got credentialProcessOutput
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.AccessKeyID != "ASIAFAKE" || got.SessionToken != "fake-token" {
+		t.Errorf("stdout %q (%v)", out.String(), err)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	want := []string{"GetCallerIdentity", "AssumeRole arn:aws:iam::222222222222:role/deployer-target codebuild-proj-1234"}
+	if strings.Join(fake.calls, "|") != strings.Join(want, "|") {
+		t.Errorf("calls %q, want %q (no GetCallerIdentity for the target: AssumeRole already says who)", fake.calls, want)
+	}
+	if strings.Contains(errb.String(), "fake-secret") || strings.Contains(errb.String(), "fake-token") {
+		t.Errorf("a secret reached stderr:\n%s", errb.String())
+	}
+}
