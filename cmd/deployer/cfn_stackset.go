@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/rs/zerolog"
@@ -125,7 +123,7 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 	}
 	waves, prefs, err := stackset.FromTargets(o.run.file, o.run.waves, func(files []string) ([]types.Parameter, error) {
 		tin, err := parameters("parameters of a target", "--parameter", files, nil)
-		return cfnParameters(tin.Values), err
+		return cfn.ParameterList(tin.Values), err
 	})
 	if err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
@@ -146,8 +144,8 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 		return err
 	}
 	def := stackset.Definition{
-		Name: o.name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfnParameters(in.Values),
-		Tags: cfnTags(tags), AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole,
+		Name: o.name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfn.ParameterList(in.Values),
+		Tags: cfn.TagList(tags), AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole,
 		CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
 	}
 	for _, c := range o.caps {
@@ -216,32 +214,4 @@ func (a *app) runStacksetDelete(ctx context.Context, o *stacksetOptions, log zer
 		return err
 	}
 	return a.finish(ctx, &o.run, res.Summary(o.name, started, a.host.Now().Sub(started)))
-}
-
-// cfnParameters turns key/value pairs into CloudFormation parameters, in
-// key order.
-func cfnParameters(values map[string]string) []types.Parameter {
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]types.Parameter, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, types.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(values[k])})
-	}
-	return out
-}
-
-func cfnTags(tags map[string]string) []types.Tag {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]types.Tag, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
 }

@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/envfile"
-	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -46,13 +44,9 @@ type credentialProcessOutput struct {
 // env prints the assumed credentials on stdout. This is the one place
 // secrets are written, because the user asked for them, and only to stdout.
 func (a *app) env(ctx context.Context, o *envOptions, log zerolog.Logger) error {
-	s, err := a.session(ctx, o.assume, log)
+	s, creds, err := a.credentials(ctx, o.assume, log)
 	if err != nil {
 		return err
-	}
-	creds, err := s.Config.Credentials.Retrieve(ctx)
-	if err != nil {
-		return exitcode.AccessErr(fmt.Errorf("retrieve credentials: %w", err))
 	}
 	exp := ""
 	if creds.CanExpire {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os/exec"
 
 	"github.com/rs/zerolog"
@@ -45,13 +44,9 @@ func (a *app) execCommand() *command {
 // exec runs the command with the target credentials and passes its exit code
 // through unchanged.
 func (a *app) exec(ctx context.Context, o *execOptions, log zerolog.Logger) error {
-	s, err := a.session(ctx, o.assume, log)
+	s, creds, err := a.credentials(ctx, o.assume, log)
 	if err != nil {
 		return err
-	}
-	creds, err := s.Config.Credentials.Retrieve(ctx)
-	if err != nil {
-		return exitcode.AccessErr(fmt.Errorf("retrieve credentials: %w", err))
 	}
 	sigs, unsubscribe := a.signals.subscribe()
 	defer unsubscribe()

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -29,4 +33,18 @@ func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.
 	ev.Str("role", s.RoleARN).Str("session", c.Assume.SessionName).Str("target_account", s.Target.Account).
 		Msg("acting in target account")
 	return s, nil
+}
+
+// credentials assumes the role and retrieves the credentials a child or
+// stdout will get: the commands that hand credentials on (env, exec).
+func (a *app) credentials(ctx context.Context, c settings.AssumeConfig, log zerolog.Logger) (*assume.Session, aws.Credentials, error) {
+	s, err := a.session(ctx, c, log)
+	if err != nil {
+		return nil, aws.Credentials{}, err
+	}
+	creds, err := s.Config.Credentials.Retrieve(ctx)
+	if err != nil {
+		return nil, aws.Credentials{}, exitcode.AccessErr(fmt.Errorf("retrieve credentials: %w", err))
+	}
+	return s, creds, nil
 }

@@ -324,14 +324,33 @@ func mergeTags(config, flags map[string]string) []types.Tag {
 	for k, v := range flags {
 		all[k] = v
 	}
-	keys := make([]string, 0, len(all))
-	for k := range all {
+	return TagList(all)
+}
+
+// TagList turns key/value pairs into CloudFormation tags, in key order.
+func TagList(m map[string]string) []types.Tag {
+	tags := make([]types.Tag, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return tags
+}
+
+// ParameterList turns key/value pairs into CloudFormation parameters, in key
+// order.
+func ParameterList(m map[string]string) []types.Parameter {
+	params := make([]types.Parameter, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		params = append(params, types.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(m[k])})
+	}
+	return params
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	tags := make([]types.Tag, 0, len(keys))
-	for _, k := range keys {
-		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(all[k])})
-	}
-	return tags
+	return keys
 }
