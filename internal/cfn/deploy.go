@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -264,43 +262,6 @@ func (r *Runner) failure(stack, status string, f *follower) error {
 	return errors.New(b.String())
 }
 
-// gaveUp turns an error that our own deadline caused (a call or a wait cut
-// short before anything was following the stack) into exit 4, as --timeout
-// promises; errors already classified pass unchanged.
-func gaveUp(ctx context.Context, stack string, err error) error {
-	if err == nil || exitcode.Of(err) != exitcode.Failed {
-		return err
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
-		return exitcode.Timeout(fmt.Errorf("gave up waiting on stack %s before its change set ran: %w", stack, err))
-	}
-	return err
-}
-
-// removeReviewStack deletes the empty REVIEW_IN_PROGRESS stack that a
-// CREATE change set leaves behind, so a dry run of a new stack leaves
-// nothing. A stack that is anything else is not ours to delete.
-func (r *Runner) removeReviewStack(ctx context.Context, name, id string) {
-	ctx = context.WithoutCancel(ctx)
-	st, err := r.describeStack(ctx, id)
-	if err != nil || st == nil || st.StackStatus != types.StackStatusReviewInProgress {
-		return
-	}
-	if _, err := r.CFN.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(id)}); err != nil {
-		r.Log.Warn().Err(err).Str("stack", name).Msg("could not delete the empty REVIEW_IN_PROGRESS stack the dry run made")
-		return
-	}
-	r.Log.Info().Str("stack", name).Msg("dry run: deleted the empty REVIEW_IN_PROGRESS stack the change set had made")
-}
-
-func (r *Runner) cleanupChangeSet(ctx context.Context, id string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	if err := deleteChangeSet(ctx, r.CFN, id); err != nil && !changeSetGone(err) {
-		r.Log.Warn().Err(err).Str("change_set", id).Msg("could not delete change set")
-	}
-}
-
 func (t Template) apply(body, url **string) {
 	if t.URL != "" {
 		*url = aws.String(t.URL)
@@ -314,43 +275,4 @@ func stackID(st *types.Stack, cs *cloudformation.DescribeChangeSetOutput) string
 		return aws.ToString(cs.StackId)
 	}
 	return aws.ToString(st.StackId)
-}
-
-func mergeTags(config, flags map[string]string) []types.Tag {
-	all := map[string]string{}
-	for k, v := range config {
-		all[k] = v
-	}
-	for k, v := range flags {
-		all[k] = v
-	}
-	return TagList(all)
-}
-
-// TagList turns key/value pairs into CloudFormation tags, in key order.
-func TagList(m map[string]string) []types.Tag {
-	tags := make([]types.Tag, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return tags
-}
-
-// ParameterList turns key/value pairs into CloudFormation parameters, in key
-// order.
-func ParameterList(m map[string]string) []types.Parameter {
-	params := make([]types.Parameter, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		params = append(params, types.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(m[k])})
-	}
-	return params
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
