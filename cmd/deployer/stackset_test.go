@@ -97,7 +97,24 @@ func TestStackSetCLIFollowsTheTargetsFile(t *testing.T) {
 		return e.Run(append(args, extra...)...)
 	}
 
-	r := stackset("deploy", "fleet.yaml", "--junit-file", junit)
+	// Before the StackSet exists, a preview lists twelve creations and
+	// creates nothing.
+	r := stackset("deploy", "fleet.yaml", "--dry-run")
+	mustCode(t, r, 0)
+	if calls := mutatingCalls(e); len(calls) != 0 {
+		t.Errorf("--dry-run mutated: %v", calls)
+	}
+	if rs := reasons(readSummary(t, sum)); len(rs) != 12 {
+		t.Errorf("preview of a new StackSet has %d rows, want 12", len(rs))
+	} else {
+		for id, reason := range rs {
+			if !strings.HasPrefix(reason, "no-changes: would create") {
+				t.Errorf("preview %s: %q, want would create", id, reason)
+			}
+		}
+	}
+
+	r = stackset("deploy", "fleet.yaml", "--junit-file", junit)
 	mustCode(t, r, 0)
 	got, overrides := instances(t, e, "fanout")
 	if diff := cmp.Diff(fleetIDs(), got); diff != "" {
