@@ -165,6 +165,10 @@ func rewrite(n *yaml.Node, shape Shape, bucket, region, key string) {
 		}
 		*n = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map",
 			Content: []*yaml.Node{strNode(b), strNode(bucket), strNode(k), strNode(key)}}
+		// A block mapping cannot carry the path's line comment on its own
+		// line: the emitter would hang it on the next key of the parent.
+		// It goes on the first entry instead, next to the bucket.
+		n.Content[1].LineComment, line = line, ""
 	}
 	n.HeadComment, n.LineComment, n.FootComment = head, line, foot
 }

@@ -254,6 +254,17 @@ func (f *finder) add(id, typ string, p property, n *yaml.Node) error {
 			return r.fail(fmt.Errorf("%w: a nested template is a file", ErrTemplate))
 		}
 	}
+	if st, err := os.Stat(real); err == nil && st.IsDir() && r.zip {
+		// A symlink leading out of a zipped directory is found now, before
+		// anything is uploaded, not while a sibling is already uploading.
+		ig, err := newIgnorer(real, nil)
+		if err != nil {
+			return r.fail(err)
+		}
+		if _, err := collect(f.root, real, ig); err != nil {
+			return r.fail(err)
+		}
+	}
 	r.Abs = real
 	f.doc.refs = append(f.doc.refs, r)
 	return nil

@@ -8,6 +8,7 @@ package artifact
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -138,10 +139,18 @@ func (p *packer) document(ctx context.Context, d *document) ([]byte, error) {
 		}()
 	}
 	wg.Wait()
-	for i, r := range d.refs {
-		if err := keys[i].err; err != nil {
-			return nil, err
+	// The first failure cancels the others: report it, not their
+	// "context canceled".
+	var first error
+	for _, k := range keys {
+		if k.err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(k.err, context.Canceled)) {
+			first = k.err
 		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	for i, r := range d.refs {
 		rewrite(r.node, r.Shape, p.u.bucket, p.o.Region, keys[i].key)
 	}
 	return encodeTemplate(d.root, d.isJSON, d.src)
