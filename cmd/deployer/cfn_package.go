@@ -42,11 +42,13 @@ func (a *app) packageCommand() *command {
 				if o.out == "" {
 					return exitcode.Usagef("--output-template: no output file given (expected --output-template FILE)")
 				}
+				if _, err := localRefs(s, o.template, o.artifacts.bucket); err != nil {
+					return err
+				}
 				if o.artifacts.bucket == "" {
 					return exitcode.Usagef("--artifact-bucket: no bucket given (expected --artifact-bucket BUCKET in the stack's region)")
 				}
-				_, err := localRefs(s, o.template, o.artifacts.bucket)
-				return err
+				return nil
 			})
 		},
 		run: func(ctx context.Context, log zerolog.Logger) error { return a.runPackage(ctx, o, log) },
