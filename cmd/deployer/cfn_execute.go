@@ -59,7 +59,13 @@ func (a *app) executeCommand() *command {
 						return err
 					}
 				}
-				return o.run.runOptions(s, 0, targets.Tolerance{})
+				tol := targets.Tolerance{}
+				if o.plan.FailureTolerance != "" {
+					if tol, err = targets.ParseTolerance(o.plan.FailureTolerance); err != nil {
+						return exitcode.Usagef("%s: failure_tolerance: %v", s.Source("plan-file"), err)
+					}
+				}
+				return o.run.runOptions(s, o.plan.MaxConcurrency, tol)
 			})
 		},
 		run: func(ctx context.Context, log zerolog.Logger) error { return a.runExecute(ctx, o, log) },

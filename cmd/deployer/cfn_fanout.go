@@ -101,7 +101,9 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 		return r
 	})
 	if o.fanout.planFile != "" {
-		data, err := targets.EncodePlan(targets.NewPlan(sum))
+		plan := targets.NewPlan(sum)
+		plan.MaxConcurrency, plan.FailureTolerance = o.fanout.opts.MaxConcurrency, o.fanout.opts.Tolerance.String()
+		data, err := targets.EncodePlan(plan)
 		if err == nil {
 			err = a.files.File("", o.fanout.planFile, data)
 		}

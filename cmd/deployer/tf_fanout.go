@@ -26,6 +26,9 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 	if o.tf.Verb == "init" {
 		return exitcode.Usagef("%s: init runs inside every target's plan or apply (expected tf plan|apply|destroy --targets)", s.Source("targets"))
 	}
+	if o.tf.Backend.Key == "" {
+		return exitcode.Usagef("--backend-key: each target needs a state of its own (expected --backend-key with --targets, e.g. '{account}/{region}/app.tfstate')")
+	}
 	if o.tf.SavedPlan {
 		return exitcode.Usagef("%s: each target plans into its own file under --dir (expected no --plan-file with --targets)", s.Source("plan-file"))
 	}

@@ -17,9 +17,13 @@ const PlanVersion = 1
 // sets an approver looked at, which "cfn execute --plan-file" executes
 // exactly, in the same waves.
 type Plan struct {
-	Version int        `json:"version"`
-	Created time.Time  `json:"created"`
-	Waves   []PlanWave `json:"waves"`
+	Version int       `json:"version"`
+	Created time.Time `json:"created"`
+	// MaxConcurrency and FailureTolerance are the preview's, so the execute
+	// job runs with what the reviewer saw unless it says otherwise.
+	MaxConcurrency   int        `json:"max_concurrency,omitempty"`
+	FailureTolerance string     `json:"failure_tolerance,omitempty"`
+	Waves            []PlanWave `json:"waves"`
 }
 
 // PlanWave is one wave of a plan.

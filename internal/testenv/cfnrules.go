@@ -201,7 +201,9 @@ func (c *ChangeSetRules) execute(r *Request, forward func() *Response) *Response
 	c.mutations = append(c.mutations, Mutation{Action: "ExecuteChangeSet", Stack: cs.stack, ChangeSet: cs.arn, At: time.Now()})
 	var stray []string // moto's extra stacks for CREATE change sets that lost
 	for _, other := range c.sets {
-		if other.stack != cs.stack || other == cs || other.executed {
+		// A stack is a name in one account and region: executing app in one
+		// account leaves the change sets of app elsewhere alone.
+		if other.stack != cs.stack || scopeOf(other.arn) != scopeOf(cs.arn) || other == cs || other.executed {
 			continue
 		}
 		other.gone = true
@@ -304,4 +306,14 @@ func stackNameOf(s string) string {
 		return parts[1]
 	}
 	return s
+}
+
+// scopeOf is the region and account of a change-set ARN
+// (arn:aws:cloudformation:REGION:ACCOUNT:changeSet/...).
+func scopeOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[3] + ":" + parts[4]
 }
