@@ -85,8 +85,12 @@ func waitChangeSet(ctx context.Context, api API, id string, b *Backoff) (*cloudf
 // and, when CloudFormation computed them, nested stacks' change sets.
 func changesOf(ctx context.Context, api API, first *cloudformation.DescribeChangeSetOutput, prefix string, depth int) ([]Change, error) {
 	var out []Change
-	page := first
-	for {
+	// The first page is already at hand (the wait read it); the SDK's
+	// paginator reads the rest from its NextToken.
+	pages := cloudformation.NewDescribeChangeSetPaginator(api, &cloudformation.DescribeChangeSetInput{
+		ChangeSetName: first.ChangeSetId, NextToken: first.NextToken,
+	}, func(o *cloudformation.DescribeChangeSetPaginatorOptions) { o.StopOnDuplicateToken = true })
+	for page := first; page != nil; {
 		for _, c := range page.Changes {
 			rc := c.ResourceChange
 			if rc == nil {
@@ -99,34 +103,37 @@ func changesOf(ctx context.Context, api API, first *cloudformation.DescribeChang
 				Type:        aws.ToString(rc.ResourceType),
 				Replacement: string(rc.Replacement),
 			}
-			if rc.ChangeSetId != nil && depth < 5 {
-				ch.Nested = aws.ToString(rc.ChangeSetId)
-				nested, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: rc.ChangeSetId})
-				if err != nil {
-					return nil, fmt.Errorf("describe nested change set of %s: %w", ch.LogicalID, err)
-				}
-				sub, err := changesOf(ctx, api, nested, ch.LogicalID+"/", depth+1)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, ch)
-				out = append(out, sub...)
+			out = append(out, ch)
+			if rc.ChangeSetId == nil || depth >= maxNesting {
 				continue
 			}
-			out = append(out, ch)
+			out[len(out)-1].Nested = aws.ToString(rc.ChangeSetId)
+			nested, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: rc.ChangeSetId})
+			if err != nil {
+				return nil, fmt.Errorf("describe nested change set of %s: %w", ch.LogicalID, err)
+			}
+			sub, err := changesOf(ctx, api, nested, ch.LogicalID+"/", depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sub...)
 		}
-		if page.NextToken == nil {
-			return out, nil
+		page = nil
+		if first.NextToken != nil && pages.HasMorePages() {
+			next, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("describe change set: %w", err)
+			}
+			page = next
 		}
-		next, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{
-			ChangeSetName: page.ChangeSetId, NextToken: page.NextToken,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("describe change set: %w", err)
-		}
-		page = next
 	}
+	return out, nil
 }
+
+// maxNesting bounds how deep nested change sets are read: CloudFormation
+// allows deeper nesting, but a table five levels down is already unreadable
+// and every level costs a call.
+const maxNesting = 5
 
 // deleteChangeSet removes a change set we made; failures are only logged by
 // the caller, since the deploy's outcome does not depend on it.

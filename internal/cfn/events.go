@@ -89,9 +89,12 @@ func (f *follower) poll(ctx context.Context) (int, error) {
 
 func (f *follower) newEvents(ctx context.Context, stackID string, nested bool) ([]types.StackEvent, error) {
 	var out []types.StackEvent
-	in := &cloudformation.DescribeStackEventsInput{StackName: aws.String(stackID)}
-	for {
-		page, err := f.api.DescribeStackEvents(ctx, in)
+	// Newest first: the SDK's paginator, stopped at the first event already
+	// handled, so a long history costs one page per poll.
+	pages := cloudformation.NewDescribeStackEventsPaginator(f.api, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stackID)},
+		func(o *cloudformation.DescribeStackEventsPaginatorOptions) { o.StopOnDuplicateToken = true })
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("describe stack events: %w", err)
 		}
@@ -103,11 +106,8 @@ func (f *follower) newEvents(ctx context.Context, stackID string, nested bool) (
 			f.seen[id] = true
 			out = append(out, e)
 		}
-		if page.NextToken == nil {
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return out, nil
 }
 
 // rootCause returns the first failures of this operation, oldest first, with
