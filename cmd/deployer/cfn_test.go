@@ -69,6 +69,11 @@ func TestCfnLifecycleCrossAccount(t *testing.T) {
 			t.Errorf("create output lacks %q:\n%s", want, r.Stderr)
 		}
 	}
+	// Event lines carry the event, not a field saying it is one; a file or
+	// pipe gets no ANSI codes.
+	if strings.Contains(r.Stderr, "event=") || strings.Contains(r.Stderr, "\x1b[") {
+		t.Errorf("noise in the event lines:\n%q", r.Stderr)
+	}
 	if st, _, _ := describe(t, target, "app"); st != "CREATE_COMPLETE" {
 		t.Fatalf("stack in target account: %q", st)
 	}
@@ -86,8 +91,12 @@ func TestCfnLifecycleCrossAccount(t *testing.T) {
 
 	// No change: exit 0, a clear line, nothing executed, nothing left behind.
 	before := e.Proxy.Count("cloudformation:ExecuteChangeSet")
-	r = deploy(e, "app", "--parameter", "Greeting=changed")
+	changes := filepath.Join(e.Dir, "changes.json")
+	r = deploy(e, "app", "--parameter", "Greeting=changed", "--changes-file", changes, "--force")
 	mustCode(t, r, 0)
+	if b, err := os.ReadFile(changes); err != nil || strings.TrimSpace(string(b)) != "[]" {
+		t.Errorf("--changes-file of an empty change set: %q (%v), want []", b, err)
+	}
 	if !strings.Contains(r.Stderr, "No changes: stack app is up to date") {
 		t.Errorf("no-change run does not say so:\n%s", r.Stderr)
 	}

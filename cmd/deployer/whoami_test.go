@@ -73,3 +73,43 @@ func TestRunStepTakesItsClients(t *testing.T) {
 		t.Errorf("a secret reached stderr:\n%s", errb.String())
 	}
 }
+
+// TestColourOnlyOnATerminalAndNeverWithNoColor: ANSI codes reach stderr only
+// when it is a terminal and NO_COLOR is unset; without a role the log says
+// the source identity acts.
+func TestColourOnlyOnATerminalAndNeverWithNoColor(t *testing.T) {
+	cases := []struct {
+		name    string
+		tty     bool
+		environ []string
+		ansi    bool
+	}{
+		{"terminal", true, nil, true},
+		{"terminal with NO_COLOR", true, []string{"NO_COLOR=1"}, false},
+		{"file or pipe", false, nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fake := &fakeSTS{who: "arn:aws:iam::123456789012:user/pipeline"}
+			a := newTestApp(c.environ)
+			var out, errb bytes.Buffer
+			a.io.out, a.io.err, a.io.errTTY = &out, &errb, c.tty
+			a.clients.loadSource = func(context.Context, assume.SourceOptions) (aws.Config, error) {
+				return aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("AKIAFAKE", "s", "")}, nil
+			}
+			a.clients.sts = func(aws.Config) assume.STSClient { return fake }
+			if code := a.main(context.Background(), []string{"whoami"}); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			if got := strings.Contains(errb.String(), "\x1b["); got != c.ansi {
+				t.Errorf("ANSI codes %v, want %v:\n%q", got, c.ansi, errb.String())
+			}
+			if !strings.Contains(errb.String(), "acting as the source identity") || strings.Contains(errb.String(), "target account") {
+				t.Errorf("whoami without a role:\n%s", errb.String())
+			}
+			if !strings.Contains(out.String(), "Account: 123456789012") {
+				t.Errorf("stdout %q", out.String())
+			}
+		})
+	}
+}
