@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
@@ -34,6 +35,7 @@ type bench struct {
 	noopCFN, noopCFNCross, noopSTS int
 	noopRatioAWS                   float64
 	peerLatencies                  map[time.Duration]time.Duration
+	stretchNow                     atomic.Int64 // the stretch last set, for eventClock
 }
 
 const smallTemplate = `AWSTemplateFormatVersion: "2010-09-09"
@@ -55,6 +57,7 @@ func newBench(c config, m *testenv.Moto, p *testenv.Proxy) (*bench, error) {
 		latency: map[time.Duration]time.Duration{}, peakReads: map[time.Duration]int{},
 		peerLatencies: map[time.Duration]time.Duration{}}
 	p.Handle(b.events.hook())
+	p.Handle(b.eventClock()) // before the progress hook: it sees what that reveals
 	p.Handle(b.progress.Hook())
 	path := os.Getenv("PATH")
 	if c.aws != "" {

@@ -52,9 +52,9 @@ func (b *bench) peerLatency(ctx context.Context) error {
 	fmt.Fprintf(&b.out, "\n## 7. Completion latency at T off every poll grid\n\n"+
 		"A create whose progress the proxy stretches to T; latency = process exit minus the moment the proxy first reports the final state.\n\n"+
 		"| T | tool | median latency | range | median CloudFormation calls | peak read calls in any 1 s while waiting | runs |\n|---|---|---|---|---|---|---|\n")
-	defer b.progress.Set(0)
+	defer b.stretch(0)
 	for _, T := range b.c.peerWaits {
-		b.progress.Set(T)
+		b.stretch(T)
 		for _, t := range b.peerTools() {
 			s, err := b.stretchedCreates(ctx, T, t)
 			if err != nil {

@@ -45,7 +45,7 @@ func (b *bench) stretched(ctx context.Context) error {
 		"Latency = process exit minus the moment the proxy first reports the final state.\n\n"+
 		"| T | tool | median latency | median CloudFormation calls | peak read calls in any 1 s while waiting | runs |\n|---|---|---|---|---|---|\n")
 	for _, T := range b.c.waits {
-		b.progress.Set(T)
+		b.stretch(T)
 		for _, t := range b.tools() {
 			st, err := b.stretchedCreates(ctx, T, t)
 			if err != nil {
@@ -59,7 +59,7 @@ func (b *bench) stretched(ctx context.Context) error {
 			}
 		}
 	}
-	b.progress.Set(0)
+	b.stretch(0)
 	if b.c.aws != "" {
 		fmt.Fprintf(&b.out, "\naws cloudformation deploy waits 30 s between stack polls after executing, so when T is a multiple of 30 s "+
 			"its poll lands just after the final state (small latency above); for any other T it notices up to 30 s late, "+
@@ -74,8 +74,8 @@ func (b *bench) longWait(ctx context.Context) error {
 	fmt.Fprintf(&b.out, "\n## 3. Long wait (T = %v): steady-state calls per minute\n\n"+
 		"Counted from minute 2 to the final state. One run per tool (each takes T).\n\n"+
 		"| tool | CloudFormation calls/min after minute 2 | total calls |\n|---|---|---|\n", T)
-	b.progress.Set(T)
-	defer b.progress.Set(0)
+	b.stretch(T)
+	defer b.stretch(0)
 	for _, t := range b.tools() {
 		b.proxy.ResetCalls()
 		r := t.deploy(ctx, b.stack("long"))
@@ -176,10 +176,10 @@ func (b *bench) bigStack(ctx context.Context) error {
 		resources, over = 50, 2*time.Second
 	}
 	b.events.arm(resources, over)
-	b.progress.Set(over)
+	b.stretch(over)
 	r := b.deployerDeploy(ctx, b.stack("big"))
 	b.events.disarm()
-	b.progress.Set(0)
+	b.stretch(0)
 	if err := check(r, "deployer big stack"); err != nil {
 		return err
 	}
