@@ -63,9 +63,15 @@ func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger)
 	}
 	opts := o.fanout.opts
 	opts.Progress = progressLog{log}
+	// An interrupt stops new targets (this context) while each running
+	// terraform gets it once, forwarded by its own subscription, and ends
+	// as it chooses: its context must not interrupt it a second time.
+	sctx, stop := a.signals.context(ctx, log)
+	defer stop()
+	ctx = sctx
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
-		res, err := a.tfOne(ctx, fl, o, t, tlog)
+		res, err := a.tfOne(context.WithoutCancel(ctx), fl, o, t, tlog)
 		r := tfResult(ctx, res, err)
 		if err != nil {
 			tlog.Error().Msg(err.Error())
