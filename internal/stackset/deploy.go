@@ -7,8 +7,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-
-	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
 // Deploy creates or updates the StackSet, then creates, updates and removes
@@ -18,15 +16,10 @@ import (
 // Result.Stopped says so. The error is for failures of the run itself
 // (access, validation, the budget), not for failed instances.
 func (e *Engine) Deploy(ctx context.Context, in Input) (*Result, error) {
-	if err := in.Validate(); err != nil {
-		return nil, &exitcode.Error{Code: exitcode.BadInput, Err: err}
-	}
-	s := &session{Engine: e, name: in.StackSet.Name, callAs: in.StackSet.CallAs}
-	st, err := s.readState(ctx, in)
+	s, st, p, err := e.prepare(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	p := makePlan(in, st)
 	res := &Result{Changes: p.changes}
 	if st.set == nil {
 		if res.StackSetID, err = s.create(ctx, in.StackSet); err != nil {
