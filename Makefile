@@ -13,6 +13,9 @@ SAM       := .venv-sam/bin/sam
 TOOLS     := $(CURDIR)/tools/bin
 TERRAFORM := $(TOOLS)/terraform
 BIN       := bin/deployer
+# aws-cdk-lib, constructs and aws-cdk, pinned in tools/cdk/package.json and
+# its lock, installed there (never globally) to synthesize the CDK test apps.
+CDK_MODULES := tools/cdk/node_modules/.package-lock.json
 LDFLAGS   := -s -w -X github.com/deployer-dev/deployer/internal/version.version=$(VERSION)
 
 export PATH := $(TOOLS):$(PATH)
@@ -40,8 +43,13 @@ $(TERRAFORM):
 	mkdir -p $(TOOLS)
 	GOBIN=$(TOOLS) CGO_ENABLED=0 go install github.com/hashicorp/terraform@v$(TERRAFORM_VERSION)
 
-## test: vet, format check and every test against the emulator and terraform
-test: $(MOTO) $(TERRAFORM)
+## the CDK packages the tests synthesize their apps with, exactly as locked (Node 20 and npm)
+$(CDK_MODULES): tools/cdk/package.json tools/cdk/package-lock.json
+	npm ci --prefix tools/cdk --no-audit --no-fund
+	touch $@
+
+## test: vet, format check and every test against the emulator, terraform and real CDK apps
+test: $(MOTO) $(TERRAFORM) $(CDK_MODULES)
 	go vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
