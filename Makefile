@@ -48,8 +48,8 @@ $(CDK_MODULES): tools/cdk/package.json tools/cdk/package-lock.json
 	npm ci --prefix tools/cdk --no-audit --no-fund
 	touch $@
 
-## test: vet, format check and every test against the emulator, terraform and real CDK apps
-test: $(MOTO) $(TERRAFORM) $(CDK_MODULES)
+## test: vet, format check and every test against the emulator, aws-cli, terraform and real CDK apps
+test: $(MOTO) $(AWS) $(TERRAFORM) $(CDK_MODULES)
 	go vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

@@ -29,8 +29,8 @@ import (
 // removed or different. We are stricter than the CDK where plain templates
 // can hide a change it never meets: transforms, registry modules, dynamic
 // references, nested stacks whose template may have changed behind the same
-// URL, NoEcho values CloudFormation masks, the execution role, capabilities,
-// the stack policy, and any stable state other than a successful one.
+// URL, NoEcho values CloudFormation masks, the execution role, the stack
+// policy, and any stable state other than a successful one.
 
 // skipStatuses are the states where the stack is exactly what its last
 // template and parameters say. *_ROLLBACK_COMPLETE is stable but is not what
@@ -72,7 +72,7 @@ func (r *Runner) canSkip(ctx context.Context, o DeployOptions, st *types.Stack, 
 		r.Log.Debug().Str("stack", o.Stack).Str("reason", reason).Msg("creating a change set")
 		return false
 	}
-	r.Log.Debug().Str("stack", o.Stack).Msg("template, parameters, tags, notifications, role, capabilities and policy unchanged: no change set")
+	r.Log.Debug().Str("stack", o.Stack).Msg("template, parameters, tags, notifications, role and policy unchanged: no change set")
 	return true
 }
 
@@ -123,13 +123,11 @@ func localSkipBlocker(o DeployOptions, st *types.Stack, summary *cloudformation.
 	if o.ExecRoleARN != "" && o.ExecRoleARN != aws.ToString(st.RoleARN) {
 		return "execution role differs"
 	}
-	have := make([]string, 0, len(st.Capabilities))
-	for _, c := range st.Capabilities {
-		have = append(have, string(c))
-	}
-	if !sameStrings(o.Capabilities, have) {
-		return "capabilities differ"
-	}
+	// Capabilities are not compared: they acknowledge what a template may
+	// do, they configure nothing. A change in them alone never changes a
+	// stack (CloudFormation answers such a change set "didn't contain
+	// changes"), and the CDK's canSkipDeploy never compares them. Whether
+	// the template needs one not given was checked before (checkCapabilities).
 	if o.TermProtection && !aws.ToBool(st.EnableTerminationProtection) {
 		return "termination protection to enable"
 	}
