@@ -28,6 +28,7 @@ type tfOptions struct {
 	outputs     outputSettings
 	credentials string
 	keyPrefix   string
+	legacyKey   bool // TFSTATE_FILE_NAME's key is used as it is
 	fanout      fanoutSettings
 }
 
@@ -42,6 +43,9 @@ func (a *app) tfCommand(args []string) (*command, []string, error) {
 	if verb == "help" || (verb == "" && len(args) > 0 && helpWord(args[0])) {
 		fmt.Fprint(a.io.out, tfUsage)
 		return nil, nil, errHelp
+	}
+	if verb == "state" {
+		return a.tfStateCommand(args)
 	}
 	if verb == "" {
 		switch action := strings.TrimSpace(settings.Lookup(a.environ, "TF_ACTION")); action {
@@ -81,13 +85,7 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 	s.String(settings.Decl{Flag: "terraform-bin", Env: "DEPLOYER_TERRAFORM_BIN", Value: "PATH", Help: "terraform or tofu binary (default terraform, then tofu, on PATH)"}, &bin, nil)
 	s.String(settings.Decl{Flag: "terraform-version", Env: "DEPLOYER_TERRAFORM_VERSION", Value: "CONSTRAINT", Help: "version constraint the binary must meet, e.g. \">= 1.5\""}, &want, nil)
 	s.String(settings.Decl{Flag: "dir", Env: "DEPLOYER_TF_DIR", Default: ".", Value: "DIR", Help: "the configuration's directory"}, &dir, nil)
-	s.String(settings.Decl{Flag: "backend-bucket", Env: "DEPLOYER_BACKEND_BUCKET", Legacy: []string{"TFSTATE_BUCKET_NAME"}, Value: "BUCKET", Help: "S3 state bucket"}, &b.Bucket, nil)
-	s.String(settings.Decl{Flag: "backend-key", Env: "DEPLOYER_BACKEND_KEY", Legacy: []string{"TFSTATE_FILE_NAME"}, Value: "KEY", Help: "S3 state key; {account} and {region} are filled in"}, &b.Key, nil)
-	s.String(settings.Decl{Flag: "backend-key-prefix", Env: "DEPLOYER_BACKEND_KEY_PREFIX", Default: "{account}/", Value: "PREFIX",
-		Help: "put before --backend-key unless the key already holds {account}; \"none\" for none (the kit scopes each account to its own prefix)"}, &o.keyPrefix, nil)
-	s.String(settings.Decl{Flag: "backend-region", Env: "DEPLOYER_BACKEND_REGION", Value: "REGION", Help: "region of the state bucket"}, &b.Region, nil)
-	s.List(settings.Decl{Flag: "backend-config", Env: "DEPLOYER_BACKEND_CONFIG", Value: "K=V", Help: "extra backend setting, repeatable (variable: comma-separated); secrets are refused"}, &b.Config, tf.CheckBackendConfig)
-	s.String(settings.Decl{Flag: "backend-credentials", Env: "DEPLOYER_BACKEND_CREDENTIALS", Default: "target", Value: "WHOSE", Help: "whose credentials the state backend uses: target or source"}, &o.credentials, settings.OneOf("target", "source"))
+	declareBackend(s, b, &o.keyPrefix, &o.credentials)
 	s.String(settings.Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE", Help: "plan file (default .deployer/plan.tfplan in --dir); apply applies it when it exists"}, &t.PlanFile, nil)
 	s.Bool(settings.Decl{Flag: "detailed-exitcode", Env: "DEPLOYER_DETAILED_EXITCODE", Help: "plan: exit 2 when there are changes, as terraform does"}, &t.DetailedExitcode)
 	s.Bool(settings.Decl{Flag: "allow-destroy", Env: "DEPLOYER_ALLOW_DESTROY", Help: "apply: accept a plan that deletes or replaces resources"}, &t.AllowDestroy)
@@ -115,6 +113,7 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 			return exitcode.Usagef("%s: %v", s.Source("interrupt-grace"), err)
 		}
 		b.SourceCredentials = o.credentials == "source"
+		o.legacyKey = legacyKey(s, &o.keyPrefix)
 		t.Extra = s.Args()
 		if err := tf.CheckExtraArgs(t.Extra); err != nil {
 			return exitcode.Usagef("terraform arguments after --: %v", err)

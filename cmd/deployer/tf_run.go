@@ -35,7 +35,14 @@ func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error
 		return err
 	}
 	t := o.tf
-	t.Backend.Key = backendKey(t.Backend.Key, o.keyPrefix, s.Target.Account, s.Config.Region)
+	var others []string
+	t.Backend.Key, others = a.stateKeys(o, t.Backend.Key, s.Target.Account, s.Config.Region)
+	if o.legacyKey {
+		log.Info().Str("state_key", t.Backend.Key).Msg("state key from TFSTATE_FILE_NAME used as the old pipeline used it; to keep each account under its own prefix, set DEPLOYER_BACKEND_KEY_PREFIX='{account}/' and move the state once with deployer tf state move")
+	}
+	if err := a.checkStateLocation(ctx, s, o, t.Backend.Key, others, log); err != nil {
+		return err
+	}
 	res, runErr := a.tfTarget(ctx, s, o, t, nil, sigs, a.io.err, log)
 	if err := a.presentTf(o, res, log); err != nil && runErr == nil {
 		return err

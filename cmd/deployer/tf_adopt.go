@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/tf"
+)
+
+// legacyKey applies the old pipeline's meaning of TFSTATE_FILE_NAME: the
+// key it names is used as it is, without the per-account prefix, unless a
+// deployer setting asks for a prefix. It reports whether it did.
+func legacyKey(s *settings.Set, prefix *string) bool {
+	if s.From("backend-key") != "TFSTATE_FILE_NAME" || s.From("backend-key-prefix") != "default" {
+		return false
+	}
+	*prefix = "none"
+	return true
+}
+
+// stateKeys are the key this run uses and the keys an earlier pipeline may
+// have kept the same state under: the key without the per-account prefix,
+// the key with it (an earlier deployer), and TFSTATE_FILE_NAME's.
+func (a *app) stateKeys(o *tfOptions, key, account, region string) (chosen string, others []string) {
+	chosen = backendKey(key, o.keyPrefix, account, region)
+	fill := strings.NewReplacer("{account}", account, "{region}", region)
+	others = append(others, fill.Replace(key), backendKey(key, "{account}/", account, region))
+	if legacy := strings.TrimSpace(settings.Lookup(a.environ, "TFSTATE_FILE_NAME")); legacy != "" {
+		others = append(others, fill.Replace(legacy))
+	}
+	return chosen, others
+}
+
+// checkStateLocation refuses (exit 2) to run terraform on an empty state
+// while another key of the same bucket holds the state: what a switch from
+// the old pipeline's key to the prefixed one would otherwise do is plan
+// every resource again. It touches nothing.
+func (a *app) checkStateLocation(ctx context.Context, s *assume.Session, o *tfOptions, chosen string, others []string, log zerolog.Logger) error {
+	b := o.tf.Backend
+	if b.Bucket == "" || chosen == "" {
+		return nil
+	}
+	if ws := settings.Lookup(a.environ, "TF_WORKSPACE"); ws != "" && ws != "default" {
+		log.Debug().Str("workspace", ws).Msg("state location not checked: only the default workspace's key is known before init")
+		return nil
+	}
+	store := a.stateStore(s, b)
+	unreadable, err := tf.CheckLocation(ctx, store, chosen, others)
+	for _, u := range unreadable {
+		log.Warn().Str("key", u.Key).Msg("could not read this key with the backend's credentials to check whether the old pipeline's state is there; if it is, run deployer tf state move first")
+	}
+	var elsewhere *tf.ElsewhereError
+	if errors.As(err, &elsewhere) {
+		return &exitcode.Error{Code: exitcode.BadInput, Err: err}
+	}
+	if err != nil {
+		log.Warn().Err(err).Str("key", chosen).Msg("could not check where the state lives; terraform will report what it finds")
+	}
+	return nil
+}
+
+// stateStore is the state bucket as the backend sees it: its credentials,
+// region, endpoints and lock table.
+func (a *app) stateStore(s *assume.Session, b tf.Backend) *tf.Store {
+	cfg := s.Config.Copy()
+	if b.SourceCredentials {
+		cfg = s.SourceConfig.Copy()
+	}
+	if b.Region != "" {
+		cfg.Region = b.Region
+	}
+	s3cfg, ddbcfg := cfg.Copy(), cfg.Copy()
+	if ep := backendSetting(b.Config, "endpoint", "endpoints.s3"); ep != "" {
+		s3cfg.BaseEndpoint = aws.String(ep)
+	}
+	if ep := backendSetting(b.Config, "dynamodb_endpoint", "endpoints.dynamodb"); ep != "" {
+		ddbcfg.BaseEndpoint = aws.String(ep)
+	}
+	st := &tf.Store{Objects: a.clients.s3(s3cfg), Bucket: b.Bucket, Table: backendSetting(b.Config, "dynamodb_table")}
+	if st.Table != "" {
+		st.Locks = dynamodb.NewFromConfig(ddbcfg)
+	}
+	st.Encrypt, _ = strconv.ParseBool(backendSetting(b.Config, "encrypt"))
+	st.KMSKeyID = backendSetting(b.Config, "kms_key_id")
+	return st
+}
+
+var _ tf.ObjectAPI = (*s3.Client)(nil)
+
+// backendSetting is the value of the first of names among K=V settings.
+func backendSetting(kvs []string, names ...string) string {
+	for _, name := range names {
+		for _, kv := range kvs {
+			if k, v, ok := strings.Cut(kv, "="); ok && strings.TrimSpace(k) == name {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return ""
+}
