@@ -22,6 +22,13 @@ type Change struct {
 	Type        string `json:"ResourceType"`
 	Replacement string `json:"Replacement,omitempty"`
 	Nested      string `json:"NestedStack,omitempty"`
+	// Policy is what the DeletionPolicy or UpdateReplacePolicy does to
+	// the resource (Retain, Snapshot, ReplaceAndRetain, ...).
+	Policy string `json:"PolicyAction,omitempty"`
+	// Details are the property changes, with before and after values
+	// (secret values already masked). Left out of --changes-file, whose
+	// shape existing pipelines read; the change report carries them.
+	Details []Detail `json:"-"`
 }
 
 // errNoChanges is how CloudFormation says an update would change nothing.
@@ -61,7 +68,7 @@ func createChangeSet(ctx context.Context, api API, in *cloudformation.CreateChan
 // with one of the "no changes" reasons returns errNoChanges.
 func waitChangeSet(ctx context.Context, api API, id string, b *Backoff) (*cloudformation.DescribeChangeSetOutput, error) {
 	for {
-		out, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)})
+		out, err := api.DescribeChangeSet(ctx, describeInput(aws.String(id), nil))
 		if err != nil {
 			return nil, fmt.Errorf("describe change set: %w", err)
 		}
@@ -87,9 +94,7 @@ func changesOf(ctx context.Context, api API, first *cloudformation.DescribeChang
 	var out []Change
 	// The first page is already at hand (the wait read it); the SDK's
 	// paginator reads the rest from its NextToken.
-	pages := cloudformation.NewDescribeChangeSetPaginator(api, &cloudformation.DescribeChangeSetInput{
-		ChangeSetName: first.ChangeSetId, NextToken: first.NextToken,
-	}, func(o *cloudformation.DescribeChangeSetPaginatorOptions) { o.StopOnDuplicateToken = true })
+	pages := cloudformation.NewDescribeChangeSetPaginator(api, describeInput(first.ChangeSetId, first.NextToken), func(o *cloudformation.DescribeChangeSetPaginatorOptions) { o.StopOnDuplicateToken = true })
 	for page := first; page != nil; {
 		for _, c := range page.Changes {
 			rc := c.ResourceChange
@@ -102,13 +107,15 @@ func changesOf(ctx context.Context, api API, first *cloudformation.DescribeChang
 				PhysicalID:  aws.ToString(rc.PhysicalResourceId),
 				Type:        aws.ToString(rc.ResourceType),
 				Replacement: string(rc.Replacement),
+				Policy:      string(rc.PolicyAction),
+				Details:     details(rc.Details),
 			}
 			out = append(out, ch)
 			if rc.ChangeSetId == nil || depth >= maxNesting {
 				continue
 			}
 			out[len(out)-1].Nested = aws.ToString(rc.ChangeSetId)
-			nested, err := api.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: rc.ChangeSetId})
+			nested, err := api.DescribeChangeSet(ctx, describeInput(rc.ChangeSetId, nil))
 			if err != nil {
 				return nil, fmt.Errorf("describe nested change set of %s: %w", ch.LogicalID, err)
 			}

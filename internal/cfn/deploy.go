@@ -42,6 +42,9 @@ type Result struct {
 	Changes     []Change
 	ChangeSetID string // kept with --keep-change-set, for a plan
 	Outputs     []types.Output
+	// Settings are the stack settings the run changes besides its
+	// resources (termination protection, stack policy), for reviewers.
+	Settings []Setting
 }
 
 // StatusDryRun is the Result status of a dry run.
@@ -150,8 +153,9 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 	if err != nil {
 		return nil, err
 	}
+	maskNoEcho(changes, summary.Parameters, params)
 	r.report().ChangeSet(o.Stack, changes)
-	res := &Result{Changes: changes, ChangeSetID: csID}
+	res := &Result{Changes: changes, ChangeSetID: csID, Settings: pendingSettings(o, stack, create)}
 	if !create {
 		if err := o.Guards.check(changes); err != nil {
 			r.cleanupChangeSet(ctx, csID)

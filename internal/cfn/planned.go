@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
@@ -20,7 +19,7 @@ var ErrPlanStale = errors.New("the reviewed change set can no longer be executed
 // ExecutePlanned executes exactly the change set a reviewed plan names, with
 // the same guards as a deploy, and follows the stack to its end.
 func (r *Runner) ExecutePlanned(ctx context.Context, o DeployOptions, changeSetARN string) (*Result, error) {
-	described, err := r.CFN.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(changeSetARN)})
+	described, err := r.CFN.DescribeChangeSet(ctx, describeInput(aws.String(changeSetARN), nil))
 	if changeSetGone(err) {
 		return nil, fmt.Errorf("change set %s is gone (executed, deleted, or dropped when another change set of %s ran); preview again: %w", changeSetARN, o.Stack, ErrPlanStale)
 	}
