@@ -20,7 +20,7 @@ LDFLAGS   := -s -w -X github.com/deployer-dev/deployer/internal/version.version=
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test fuzz demo bench clean release release-check
+.PHONY: build test fuzz demo bench clean release release-check docs
 
 # Fuzzers of every parser of user input; their seeds run in every go test.
 FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
@@ -76,6 +76,10 @@ $(SAM):
 bench: build $(MOTO) $(AWS) $(SAM)
 	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -deployer $(BIN) -aws $(AWS) -sam $(SAM) -out bench/results.md
 
+## docs: regenerate docs/reference from the declarations (a test fails when they differ)
+docs:
+	go test -count=1 -run '^TestReferencePagesMatchTheDeclarations$$' ./cmd/deployer -update-reference
+
 ## demo: the main job against the local emulator
 demo: build $(MOTO) $(TERRAFORM)
 	MOTO_SERVER=$(CURDIR)/$(MOTO) TERRAFORM=$(TERRAFORM) ./scripts/demo.sh
@@ -84,7 +88,7 @@ clean:
 	rm -rf bin .demo
 
 ## ---- releases: reproducible archives, checksums and an SBOM (issue 17) ----
-# A Make recipe and scripts/release, not GoReleaser: see docs/drafts/release.md.
+# A Make recipe and scripts/release, not GoReleaser: see docs/releases.md.
 # windows/amd64 gets a zip; its children have no process group of their own.
 RELEASE_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
 DIST            := dist
