@@ -80,8 +80,6 @@ func (a *app) runExecute(ctx context.Context, o *executeOptions, log zerolog.Log
 	}
 	opts := o.run.opts
 	opts.Progress = progressLog{log}
-	// Guards were applied when the plan was made: a refused target kept no
-	// change set, and what the reviewer approved runs as approved.
 	deploy := &deployOptions{timeout: o.timeout, cancelOnInterrupt: o.cancelOnInterrupt}
 	sum := o.plan.Execute(ctx, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
@@ -101,13 +99,19 @@ func (a *app) executeOne(ctx context.Context, fl *fleet, o *deployOptions, eo *e
 	if err != nil {
 		return nil, err
 	}
+	// The preview's guards, checked again against the change set itself.
 	d := cfn.DeployOptions{Stack: t.Stack, ExecRoleARN: t.CfnRoleARN, DisableRollback: eo.disableRollback,
-		Guards: cfn.Guards{AllowReplacement: true, AllowDelete: true}}
+		Guards: cfn.Guards{AllowReplacement: eo.plan.AllowReplacement, AllowDelete: eo.plan.AllowDelete}}
 	p := a.presenter(log, t.ID())
 	runner := &cfn.Runner{CFN: a.clients.cfn(s.Config), Log: log, Report: p, Region: s.Config.Region, CancelOnInterrupt: o.cancelOnInterrupt}
 	ctx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
-	res, err := runner.ExecutePlanned(ctx, d, t.ChangeSetARN)
+	want := cfn.Reviewed{ChangeSetARN: t.ChangeSetARN, StackID: t.Review.StackID, StackStatus: t.Review.StackStatus,
+		LastEventID: t.Review.LastEventID, ChangeDigest: t.Review.ChangeDigest}
+	if t.Review.StackUpdated != nil {
+		want.StackUpdated = *t.Review.StackUpdated
+	}
+	res, err := runner.ExecutePlanned(ctx, d, want)
 	if err != nil {
 		return res, err
 	}

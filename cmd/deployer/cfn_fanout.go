@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
@@ -101,18 +105,43 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 		return r
 	})
 	if o.fanout.planFile != "" {
-		plan := targets.NewPlan(sum)
-		plan.MaxConcurrency, plan.FailureTolerance = o.fanout.opts.MaxConcurrency, o.fanout.opts.Tolerance.String()
-		data, err := targets.EncodePlan(plan)
-		if err == nil {
-			err = a.files.File("", o.fanout.planFile, data)
+		if err := a.writePlan(o, sum, log); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("--plan-file: %w", err)
-		}
-		log.Info().Str("plan", o.fanout.planFile).Msg("plan written: review it, then run deployer cfn execute --plan-file with it")
 	}
 	return a.finish(ctx, &o.fanout, sum)
+}
+
+// writePlan writes the preview as a plan, only when every target previewed:
+// a plan of part of the fleet would deploy part of it. Otherwise it writes
+// nothing, removes an older plan at the same path, and says so.
+func (a *app) writePlan(o *deployOptions, sum targets.Summary, log zerolog.Logger) error {
+	path := o.fanout.planFile
+	if ok, missing := targets.Planable(sum); !ok {
+		why := fmt.Sprintf("%d of %d targets did not preview: %s", len(missing), len(sum.Results), strings.Join(missing, ", "))
+		if len(missing) == 0 {
+			why = "the preview was interrupted"
+		}
+		if err := os.Remove(path); err == nil {
+			why += "; the older plan there was removed"
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("--plan-file: remove the older plan %s: %w", path, err)
+		}
+		log.Warn().Str("plan", path).Msg("no plan written: " + why)
+		return nil
+	}
+	plan := targets.NewPlan(sum)
+	plan.MaxConcurrency, plan.FailureTolerance = o.fanout.opts.MaxConcurrency, o.fanout.opts.Tolerance.String()
+	plan.AllowReplacement, plan.AllowDelete = o.deploy.Guards.AllowReplacement, o.deploy.Guards.AllowDelete
+	data, err := targets.EncodePlan(plan)
+	if err == nil {
+		err = a.files.File("", path, data)
+	}
+	if err != nil {
+		return fmt.Errorf("--plan-file: %w", err)
+	}
+	log.Info().Str("plan", path).Msg("plan written: review it, then run deployer cfn execute --plan-file with it")
+	return nil
 }
 
 // deployOne is the ordinary deploy, once per target: its own role, region,

@@ -146,6 +146,10 @@ func checkPlaceholders(from, pattern string, waves []targets.Wave) error {
 // finish presents a fan-out run: the table on stderr, the summary and JUnit
 // files, then the exit code (an interrupt's own, else the summary's).
 func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary) error {
+	var in *exitcode.Interrupted
+	if sum.Interrupted && errors.As(context.Cause(ctx), &in) {
+		sum.InterruptCode = exitcode.SignalCode(in.Signal)
+	}
 	a.write([]byte(targets.Table(sum)))
 	if o.summaryFile != "" {
 		data, err := targets.SummaryJSON(sum)
@@ -165,11 +169,8 @@ func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary
 			return fmt.Errorf("--junit-file: %w", err)
 		}
 	}
-	if sum.Interrupted {
-		var in *exitcode.Interrupted
-		if errors.As(context.Cause(ctx), &in) {
-			return in
-		}
+	if sum.InterruptCode > 0 {
+		return in
 	}
 	if code := sum.ExitCode(); code != exitcode.OK {
 		return &exitcode.Error{Code: code, Err: errors.New(sum.Line())}
@@ -189,6 +190,11 @@ func targetResult(ctx context.Context, res *cfn.Result, err error) targets.Resul
 	var r targets.Result
 	if res != nil {
 		r.ChangeSetARN = res.ChangeSetID
+		if v := res.Review; v != nil {
+			at := v.StackUpdated
+			r.Review = targets.Review{StackID: v.StackID, StackStatus: v.StackStatus, StackUpdated: &at,
+				LastEventID: v.LastEventID, ChangeDigest: v.ChangeDigest}
+		}
 		for _, c := range res.Changes {
 			switch c.Action {
 			case "Add":
@@ -208,6 +214,8 @@ func targetResult(ctx context.Context, res *cfn.Result, err error) targets.Resul
 		r.Status = targets.NoChanges
 	case err == nil:
 		r.Status = targets.Succeeded
+	case errors.Is(err, cfn.ErrNotReviewed):
+		r.Status, r.Reason = targets.PlanMismatch, firstLine(err.Error())
 	case exitcode.Of(err) == exitcode.GuardRefuse:
 		r.Status, r.Reason = targets.Refused, firstLine(err.Error())
 	case ctx.Err() != nil && exitcode.Of(context.Cause(ctx)) >= 128:

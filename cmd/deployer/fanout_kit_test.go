@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	yaml "go.yaml.in/yaml/v2"
+
+	"github.com/deployer-dev/deployer/internal/targets"
 )
 
 // fanoutBuildspec is what CodeBuild reads of buildspec/codebuild-fanout.yml.
@@ -66,8 +69,16 @@ func TestFanoutBuildspecPlansReportsAndExecutes(t *testing.T) {
 		os.WriteFile(filepath.Join(work, dst), data, 0o644)
 	}
 	os.WriteFile(filepath.Join(work, "params", "common.json"), []byte(`{"Parameters": {"Greeting": "hello"}}`), 0o644)
-	os.WriteFile(filepath.Join(planDir, "plan.json"), []byte(`{"version": 1, "waves": [{"name": "canary", "targets": [{"account": "222222222222", "region": "us-east-1", "stack": "app-web", "status": "succeeded",
-		"change_set_arn": "arn:aws:cloudformation:us-east-1:222222222222:changeSet/cs/0b1c"}]}]}`), 0o644)
+	updated := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	planData, err := targets.EncodePlan(targets.Plan{Version: targets.PlanVersion, Waves: []targets.PlanWave{{Name: "canary", Targets: []targets.PlanTarget{{
+		Kind: targets.KindCfn, Account: "222222222222", Region: "us-east-1", Stack: "app-web", Status: targets.Succeeded,
+		ChangeSetARN: "arn:aws:cloudformation:us-east-1:222222222222:changeSet/deployer-build-1-0a1b2c3d/0b1c",
+		Review: targets.Review{StackID: "arn:aws:cloudformation:us-east-1:222222222222:stack/app-web/5e1a", StackStatus: "UPDATE_COMPLETE",
+			StackUpdated: &updated, ChangeDigest: "sha256:" + strings.Repeat("0", 64)}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(planDir, "plan.json"), planData, 0o644)
 	t.Chdir(work)
 	for k, v := range b.Env.Variables {
 		t.Setenv(k, v)

@@ -45,6 +45,8 @@ type Result struct {
 	// Settings are the stack settings the run changes besides its
 	// resources (termination protection, stack policy), for reviewers.
 	Settings []Setting
+	// Review is what a kept change set's preview saw, for a plan.
+	Review *Reviewed
 }
 
 // StatusDryRun is the Result status of a dry run.
@@ -164,6 +166,9 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 	}
 	if o.DryRun {
 		if o.KeepChangeSet {
+			if res.Review, err = r.review(ctx, csID, described, changes); err != nil {
+				return res, err
+			}
 			r.Log.Info().Str("change_set", csID).Msg("dry run: change set kept for review")
 		} else {
 			r.cleanupChangeSet(ctx, csID)

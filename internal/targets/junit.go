@@ -70,7 +70,7 @@ func JUnit(s Summary) ([]byte, error) {
 		c := junitCase{Name: r.Target.ID(), ClassName: "deployer." + r.Target.Wave, Time: r.Duration.Seconds()}
 		reason := oneLine(r.Reason)
 		switch r.Status {
-		case Failed, Refused:
+		case Failed, Refused, PlanMismatch:
 			c.Failure = &junitProblem{Message: reason, Type: string(r.Status), Text: reason}
 			suite.Failures++
 		case Interrupted:

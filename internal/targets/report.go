@@ -41,8 +41,8 @@ type ReportTarget struct {
 	Guards       []string `json:"guards"`
 }
 
-// NewReport turns a summary into its JSON form. ExitCode is the run rule's
-// (Summary.ExitCode), not the interrupt's.
+// NewReport turns a summary into its JSON form. ExitCode is the process's
+// (Summary.ExitCode: the interrupt's 128+n when a signal stopped the run).
 func NewReport(s Summary) Report {
 	r := Report{Version: ReportVersion, Started: s.Started.UTC(), Seconds: s.Duration.Seconds(), ExitCode: s.ExitCode(),
 		StoppedAfter: s.StoppedAfter, Interrupted: s.Interrupted, Counts: s.Tally(), Targets: []ReportTarget{}}

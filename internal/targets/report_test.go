@@ -1,7 +1,6 @@
 package targets
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"strings"
@@ -141,51 +140,5 @@ func TestOnlyFailed(t *testing.T) {
 	}
 	if len(rerun) != 1 {
 		t.Errorf("%d waves, want the canary wave dropped as empty", len(rerun))
-	}
-}
-
-func TestPlanRoundTripAndExecute(t *testing.T) {
-	s := sample()
-	for i := range s.Results {
-		s.Results[i].Target.RoleARN = "arn:aws:iam::" + s.Results[i].Target.Account + ":role/deployer-target"
-	}
-	b, err := EncodePlan(NewPlan(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := DecodePlan(b, "plan.json")
-	if err != nil {
-		t.Fatalf("%v\n%s", err, b)
-	}
-	var executed []Target
-	sum := p.Execute(context.Background(), Options{MaxConcurrency: 1}, func(_ context.Context, t Target) Result {
-		executed = append(executed, t)
-		return Result{Status: Succeeded, Counts: Counts{Add: 2, Modify: 1}}
-	})
-	want := []Target{{Wave: "canary", Account: "222222222222", Region: "us-east-1", Stack: "app",
-		RoleARN: "arn:aws:iam::222222222222:role/deployer-target", ChangeSetARN: "arn:aws:cloudformation:us-east-1:222222222222:changeSet/cs/1"}}
-	if diff := cmp.Diff(want, executed); diff != "" {
-		t.Errorf("executed (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]Status{Succeeded, NoChanges, NotStarted, NotStarted, NotStarted}, statuses(sum)); diff != "" {
-		t.Errorf("statuses (-want +got):\n%s", diff)
-	}
-	if sum.Results[0].ChangeSetARN == "" || sum.Results[2].Reason != "nothing to execute: the preview ended failed" || sum.ExitCode() != 1 {
-		t.Errorf("results %+v, exit %d", sum.Results, sum.ExitCode())
-	}
-}
-
-func TestDecodePlanRefuses(t *testing.T) {
-	cases := map[string]string{
-		`{"version": 2, "waves": []}`:             "plan version 2",
-		`{"version": 1, "waves": [], "extra": 1}`: `unknown field "extra"`,
-		`{"version": 1, "waves": [{"name": "a", "targets": [{"account": "1", "region": "us-east-1", "stack": "s"}]}]}`:                                                                                                      "is not an account/region pair",
-		`{"version": 1, "waves": [{"name": "a", "targets": [{"account": "222222222222", "region": "us-east-1", "stack": "s", "status": "succeeded"}]}]}`:                                                                    "has changes but no change-set ARN",
-		`{"version": 1, "waves": [{"name": "a", "targets": [{"account": "222222222222", "region": "us-east-1", "stack": "s", "status": "no-changes"}, {"account": "222222222222", "region": "us-east-1", "stack": "s"}]}]}`: "appears twice",
-	}
-	for in, want := range cases {
-		if _, err := DecodePlan([]byte(in), "plan.json"); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("DecodePlan(%s) = %v, want %q", in, err, want)
-		}
 	}
 }

@@ -14,6 +14,9 @@ const (
 	Refused     Status = "refused-by-guard"
 	NotStarted  Status = "not-started"
 	Interrupted Status = "interrupted"
+	// PlanMismatch: "cfn execute" found the change set or its stack not as
+	// the preview recorded them, and executed nothing there.
+	PlanMismatch Status = "plan-mismatch"
 )
 
 // ok reports whether the target needs nothing more.
@@ -22,7 +25,9 @@ func (s Status) ok() bool { return s == Succeeded || s == NoChanges }
 // counts reports whether the status counts against a wave's failure
 // tolerance. A guard's refusal counts: the next wave would most likely be
 // refused for the same change, and a refusal is a reason to stop and look.
-func (s Status) counts() bool { return s == Failed || s == Refused || s == Interrupted }
+func (s Status) counts() bool {
+	return s == Failed || s == Refused || s == Interrupted || s == PlanMismatch
+}
 
 // Counts are the resource changes of a change set, by action.
 type Counts struct {
@@ -48,7 +53,9 @@ type Result struct {
 	Stack        string
 	ChangeSetARN string
 	// Guards names the guards a change set hit ("replacement", "delete").
-	Guards   []string
+	Guards []string
+	// Review is what a preview saw of the stack and change set, for a plan.
+	Review   Review
 	Started  time.Time
 	Duration time.Duration
 }

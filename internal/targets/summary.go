@@ -18,6 +18,10 @@ type Summary struct {
 	StoppedAfter string
 	// Interrupted is set when the run's context was cancelled.
 	Interrupted bool
+	// InterruptCode is the process's exit code when a signal stopped the
+	// run (128+n); the command sets it before presenting, so the table, the
+	// summary file and the process agree.
+	InterruptCode int
 }
 
 // Tally counts the results of a summary by status.
@@ -29,6 +33,7 @@ type Tally struct {
 	Refused     int `json:"refused_by_guard"`
 	NotStarted  int `json:"not_started"`
 	Interrupted int `json:"interrupted"`
+	Mismatch    int `json:"plan_mismatch"`
 }
 
 // Tally counts the results by status.
@@ -48,19 +53,26 @@ func (s *Summary) Tally() Tally {
 			t.NotStarted++
 		case Interrupted:
 			t.Interrupted++
+		case PlanMismatch:
+			t.Mismatch++
 		}
 	}
 	return t
 }
 
-// ExitCode applies the run's exit rule: 1 when any target failed, else 5
-// when any target was refused by a guard, else 1 when a target was left
-// undone, else 0. When Interrupted is set the command returns its
-// interrupt's code instead (128+signal): this method does not know the
-// signal.
+// ExitCode applies the run's exit rule: the interrupt's code (128+signal)
+// when InterruptCode is set; else 2 when a planned target was not what
+// the preview recorded (nothing ran there, and the plan needs a look before
+// anything else does); else 1 when any target failed, else 5 when any
+// target was refused by a guard, else 1 when a target was left undone,
+// else 0.
 func (s *Summary) ExitCode() int {
 	t := s.Tally()
 	switch {
+	case s.Interrupted && s.InterruptCode > 0:
+		return s.InterruptCode
+	case t.Mismatch > 0:
+		return exitcode.BadInput
 	case t.Failed > 0 || t.Interrupted > 0:
 		return exitcode.Failed
 	case t.Refused > 0:
@@ -79,13 +91,15 @@ func (s *Summary) Line() string {
 	for _, c := range []struct {
 		n    int
 		word string
-	}{{t.Succeeded, "succeeded"}, {t.NoChanges, "without changes"}, {t.Failed, "failed"}, {t.Refused, "refused by a guard"}, {t.Interrupted, "interrupted"}, {t.NotStarted, "not started"}} {
+	}{{t.Succeeded, "succeeded"}, {t.NoChanges, "without changes"}, {t.Failed, "failed"}, {t.Refused, "refused by a guard"}, {t.Interrupted, "interrupted"}, {t.Mismatch, "not as reviewed"}, {t.NotStarted, "not started"}} {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.word))
 		}
 	}
 	line := fmt.Sprintf("%d targets: %s", t.Targets, strings.Join(parts, ", "))
 	switch {
+	case s.Interrupted && s.InterruptCode > 0:
+		line += fmt.Sprintf(" (interrupted: exit %d)", s.InterruptCode)
 	case s.Interrupted:
 		line += " (interrupted)"
 	case s.StoppedAfter != "":

@@ -25,6 +25,8 @@ type Target struct {
 	// ChangeSetARN is set when the target comes from a plan file: execute
 	// exactly this change set.
 	ChangeSetARN string
+	// Review is what the preview saw, to compare before executing.
+	Review Review
 }
 
 // ID names the target in logs, tables and reports: "222222222222/us-east-1".
