@@ -20,7 +20,7 @@ var cfnVerbs = []string{"deploy", "delete", "package", "execute", "stackset"}
 // BUILD_ACTION as existing buildspecs set them, so one command line serves
 // create, update and delete.
 func (a *app) cfnCommand(args []string, log *runLog) (*command, []string, error) {
-	verb := ""
+	verb, mustExist := "", ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		verb, args = args[0], args[1:]
 	}
@@ -36,6 +36,9 @@ func (a *app) cfnCommand(args []string, log *runLog) (*command, []string, error)
 		switch action {
 		case "create-stack", "update-stack", "deploy":
 			verb = "deploy"
+			if action == "update-stack" {
+				mustExist = from + "=update-stack"
+			}
 		case "delete-stack", "delete":
 			verb = "delete"
 		case "":
@@ -47,7 +50,7 @@ func (a *app) cfnCommand(args []string, log *runLog) (*command, []string, error)
 	}
 	switch verb {
 	case "deploy":
-		return a.deployCommand(), args, nil
+		return a.deployCommand(mustExist), args, nil
 	case "delete":
 		return a.deleteCommand(), args, nil
 	case "package":

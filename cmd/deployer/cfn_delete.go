@@ -53,7 +53,7 @@ func (a *app) runDelete(ctx context.Context, o *deleteOptions, log zerolog.Logge
 	}
 	ctx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
-	runner := &cfn.Runner{CFN: a.clients.cfn(s.Config), Log: log, Report: a.presenter(log, ""), Region: s.Config.Region}
+	runner := &cfn.Runner{CFN: a.clients.cfn(s.Config), Log: log, Report: a.presenter(log, ""), Region: s.Config.Region, Account: s.Target.Account}
 	_, err = runner.Delete(ctx, cfn.DeleteOptions{
 		Stack: o.stack.stack, ExecRoleARN: o.stack.execRole, Retain: o.retain,
 		ClientToken: "deployer-delete-" + randomHex(8),

@@ -33,8 +33,11 @@ type deployOptions struct {
 	tags              []string
 }
 
-func (a *app) deployCommand() *command {
+// mustExist names the variable that asked for update-stack, which updates
+// and never creates ("" for create-or-update).
+func (a *app) deployCommand(mustExist string) *command {
 	o := &deployOptions{}
+	o.deploy.MustExist = mustExist
 	return &command{
 		name:    "cfn deploy",
 		summary: "Deploys a stack in the target account through a change set, with the target account's execution role, and follows it to the end.",

@@ -22,6 +22,7 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 		Log:               log,
 		Report:            p,
 		Region:            s.Config.Region,
+		Account:           s.Target.Account,
 		CancelOnInterrupt: o.cancelOnInterrupt,
 	}
 	ctx, cancel := withTimeout(ctx, o.timeout)

@@ -26,7 +26,8 @@ func (r *Runner) Delete(ctx context.Context, o DeleteOptions) (string, error) {
 		return "", err
 	}
 	if st == nil {
-		r.Log.Info().Str("stack", o.Stack).Msg("stack does not exist: nothing to delete")
+		r.Log.Info().Str("stack", o.Stack).Str("account", r.Account).Str("region", r.Region).
+			Msg("stack does not exist: nothing to delete (if it lives in another region, pass --region)")
 		return "DELETE_COMPLETE", nil
 	}
 	if aws.ToBool(st.EnableTerminationProtection) {

@@ -32,6 +32,9 @@ type DeployOptions struct {
 	TermProtection   bool
 	NoRecreate       bool
 	Force            bool // always create a change set, never skip
+	// MustExist names the setting that asked for an update only
+	// ("ACTION=update-stack"): a missing stack is then an error, not a create.
+	MustExist string
 }
 
 // Result says how a deploy ended.

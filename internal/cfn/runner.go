@@ -26,6 +26,8 @@ type Runner struct {
 	// nil drops them.
 	Report Reporter
 	Region string
+	// Account is the target account, named where a stack is not found.
+	Account string
 	// Backoff returns a fresh poll schedule; nil means DefaultBackoff.
 	Backoff func() *Backoff
 	// Heartbeat is the longest silence while waiting; default 60 s, so CI

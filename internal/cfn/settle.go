@@ -25,6 +25,9 @@ func (r *Runner) settle(ctx context.Context, o DeployOptions) (*types.Stack, boo
 		}
 		switch decideStart(status) {
 		case startCreate:
+			if o.MustExist != "" {
+				return nil, false, r.missingStack(o)
+			}
 			return nil, true, nil
 		case startUpdate:
 			return st, false, nil

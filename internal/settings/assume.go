@@ -3,6 +3,7 @@ package settings
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/deployer-dev/deployer/internal/assume"
@@ -91,6 +92,9 @@ func Assume(s *Set, c *AssumeConfig, h Host) {
 		if a.ExternalID != "" && len(a.RoleARNs) == 0 {
 			return exitcode.Usagef("%s is set but no role is (expected --role-arn or DEPLOYER_ROLE_ARN)", s.Source("external-id"))
 		}
+		if err := regionConflict(s, c.Source.Region); err != nil {
+			return err
+		}
 		if a.SessionName == "" {
 			a.SessionName = assume.DefaultSessionName(s.Getenv("CODEBUILD_BUILD_ID"), s.Getenv("CODEPIPELINE_EXECUTION_ID"), h.Name, h.Now())
 		}
@@ -165,4 +169,20 @@ func orList(words []string) string {
 		}
 	}
 	return out
+}
+
+// regionConflict refuses to guess between AWS_REGION and AWS_DEFAULT_REGION
+// when both are set and differ and nothing of the deployer's names a
+// region: CodeBuild sets both, old buildspecs re-target with
+// AWS_DEFAULT_REGION (which aws-cli v1 honours) while the SDK reads
+// AWS_REGION first, so acting in either could miss the stack.
+func regionConflict(s *Set, chosen string) error {
+	if chosen != "" {
+		return nil
+	}
+	r, d := strings.TrimSpace(s.Getenv("AWS_REGION")), strings.TrimSpace(s.Getenv("AWS_DEFAULT_REGION"))
+	if r == "" || d == "" || r == d {
+		return nil
+	}
+	return exitcode.Usagef("AWS_REGION=%s and AWS_DEFAULT_REGION=%s differ and neither --region nor DEPLOYER_REGION says which to use (expected --region %s if the old pipeline acted there through aws-cli, which reads AWS_DEFAULT_REGION)", r, d, d)
 }
