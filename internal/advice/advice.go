@@ -23,7 +23,7 @@ var table = []Entry{
 		"Add to the deploy role: {\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"<execution role ARN>\",\"Condition\":{\"StringEquals\":{\"iam:PassedToService\":\"cloudformation.amazonaws.com\"}}}."},
 	{"is not authorized to perform: sts:AssumeRole",
 		"Two policies must agree: the target role's trust policy must name the caller as principal, and the caller's own policy must allow sts:AssumeRole on the target role.",
-		"Run 'deployer doctor' for both statements filled in."},
+		"Run 'deployer doctor' for both statements filled in. If the role trusts only cloudformation.amazonaws.com, this is an execution role; pass it as --cfn-role-arn (aws-cli's --role-arn is deployer's --cfn-role-arn)."},
 	{"KMS.AccessDeniedException",
 		"The role may not use the KMS key.",
 		"The key policy in the CI/CD account must allow kms:Decrypt (and kms:GenerateDataKey to write) to the target account's deploy role, and the role's own policy must allow the same on the key ARN."},

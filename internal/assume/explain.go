@@ -48,8 +48,18 @@ func (e *DeniedError) Advice() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The trust policy of %s needs this statement:\n  %s\n", e.RoleARN, t)
 	fmt.Fprintf(&b, "and the policy of %s needs:\n  %s\n", principal, p)
-	b.WriteString("Both must allow it; a Deny in an SCP or permissions boundary also blocks it.")
+	b.WriteString("Both must allow it; a Deny in an SCP or permissions boundary also blocks it.\n")
+	b.WriteString(ExecutionRoleHint(e.RoleARN))
 	return b.String()
+}
+
+// ExecutionRoleHint is said with every refused AssumeRole: aws cloudformation
+// deploy --role-arn takes the execution role, deployer's --role-arn the role
+// it assumes, so a migrated command line often hands deployer an execution
+// role to assume.
+func ExecutionRoleHint(roleARN string) string {
+	return fmt.Sprintf("If %s trusts only cloudformation.amazonaws.com, this is an execution role; pass it as --cfn-role-arn "+
+		"(aws-cli's --role-arn is deployer's --cfn-role-arn) and leave its trust policy as it is.", roleARN)
 }
 
 // TrustPrincipal turns a caller ARN into the principal a trust policy names:

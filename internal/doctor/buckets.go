@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/deployer-dev/deployer/internal/assume"
 )
 
 // bucketKind says what a bucket holds, and so what each role needs in it.
@@ -15,18 +17,25 @@ type bucketKind struct {
 	deployNeeds []string // object actions of the deploy role on its prefix
 	execNeeds   []string // object actions of the execution role; nil: none
 	hardened    bool     // checked for public access block and SSE-KMS too
+	probeKey    string   // an object name of this kind, for the isolation probes
 }
 
+// artifactProbe is an artifact key as the packager names them: the
+// content's SHA-256 (here of nothing) and the file's extension.
+const artifactProbe = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855.zip"
+
 var (
-	// Artifacts: the deploy role uploads (--artifact-credentials target)
-	// and reads; CloudFormation, as the execution role, reads nested
-	// templates and Lambda code.
+	// Artifacts: the deploy role reads (CloudFormation fetches templates
+	// with its credentials) and uploads only with --artifact-credentials
+	// target; CloudFormation, as the execution role, reads nested templates
+	// and Lambda code.
 	artifactBucket = bucketKind{name: "artifact bucket",
 		deployNeeds: []string{"s3:GetObject", "s3:PutObject"},
-		execNeeds:   []string{"s3:GetObject", "s3:GetObjectVersion"}}
+		execNeeds:   []string{"s3:GetObject", "s3:GetObjectVersion"},
+		probeKey:    artifactProbe}
 	stateBucket = bucketKind{name: "state bucket",
 		deployNeeds: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
-		hardened:    true}
+		hardened:    true, probeKey: "terraform.tfstate"}
 )
 
 // otherAccount stands for any account but the target: isolation holds when
@@ -42,7 +51,17 @@ func bucketChecks(ctx context.Context, kind bucketKind, bucket string, s Setup, 
 		return []Check{{Status: Skip, Name: kind.name, Detail: "not given"}}
 	}
 	acct := roles.deploy.Account
-	live := liveListCheck(ctx, kind, bucket, roles.deploy, c)
+	// With --artifact-credentials source (the default) the pipeline's own
+	// identity checks and uploads: the target roles only read.
+	sourceUploads := kind.name == artifactBucket.name && s.ArtifactUploader != "target"
+	deployNeeds, deployLists := kind.deployNeeds, true
+	var live Check
+	if sourceUploads {
+		deployNeeds, deployLists = []string{"s3:GetObject"}, false
+		live = liveListCheck(ctx, kind, bucket, acct, who{ARN: assume.TrustPrincipal(s.Session.Source.ARN), Account: s.Session.Source.Account}, c.SourceS3)
+	} else {
+		live = liveListCheck(ctx, kind, bucket, acct, roles.deploy, c.TargetS3)
+	}
 	out, err := c.SourceS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
 	if err != nil {
 		if code(err) != "NoSuchBucketPolicy" {
@@ -57,13 +76,19 @@ func bucketChecks(ctx context.Context, kind bucketKind, bucket string, s Setup, 
 	if err != nil {
 		return []Check{{Status: Fail, Name: kind.name, Detail: fmt.Sprintf("the policy of %s does not parse: %v", bucket, err)}}
 	}
-	checks := []Check{admitCheck(p, kind.name, bucket, roles.deploy, kind.deployNeeds, true, live)}
+	owner := s.Session.Source.Account
+	admitted := admitCheck(p, kind.name, bucket, roles.deploy, deployNeeds, deployLists, live)
+	checks := []Check{otherHalf(ctx, admitted, p, owner, c.TargetIAM, objectRequests(bucket, roles.deploy, deployNeeds), identityFix(bucket, roles.deploy))}
 	if kind.execNeeds != nil {
 		if roles.exec == nil {
 			checks = append(checks, Check{Status: Skip, Name: kind.name + ": exec role", Detail: "no --cfn-role-arn given"})
 		} else {
-			checks = append(checks, admitCheck(p, kind.name+": exec role", bucket, *roles.exec, kind.execNeeds, false, Check{}))
+			admitted := admitCheck(p, kind.name+": exec role", bucket, *roles.exec, kind.execNeeds, false, Check{})
+			checks = append(checks, otherHalf(ctx, admitted, p, owner, c.TargetIAM, objectRequests(bucket, *roles.exec, kind.execNeeds), identityFix(bucket, *roles.exec)))
 		}
+	}
+	if kind.name == artifactBucket.name {
+		checks = append(checks, uploadCheck(ctx, p, bucket, s, roles, c))
 	}
 	checks = append(checks, isolationCheck(p, kind, bucket, acct, roles), tlsCheck(p, kind.name, bucket, roles.deploy))
 	checks = append(checks, regionCheck(ctx, kind.name, bucket, s.Session.Config.Region, c))
@@ -73,15 +98,32 @@ func bucketChecks(ctx context.Context, kind bucketKind, bucket string, s Setup, 
 	return checks
 }
 
-// liveListCheck lists the target's own prefix as the target role: what the
-// kit grants (ListBucket only with s3:prefix under the account's id).
-func liveListCheck(ctx context.Context, kind bucketKind, bucket string, deploy who, c Clients) Check {
-	_, err := c.TargetS3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(deploy.Account + "/"), MaxKeys: aws.Int32(1)})
+// liveListCheck lists the target's own prefix as w, the identity that
+// checks for objects before uploading them (a HeadObject needs ListBucket
+// to tell "not there" from "denied"): what the kit grants (ListBucket only
+// with s3:prefix under the account's id).
+func liveListCheck(ctx context.Context, kind bucketKind, bucket, acct string, w who, api S3) Check {
+	_, err := api.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(acct + "/"), MaxKeys: aws.Int32(1)})
 	if err != nil {
-		return Check{Status: Fail, Name: kind.name, Detail: fmt.Sprintf("%s not reachable from the target role: %s", bucket, short(err)),
-			Fix: "add to the bucket policy of " + bucket + ": " + listStatement(bucket, deploy)}
+		return Check{Status: Fail, Name: kind.name, Detail: fmt.Sprintf("%s not reachable from %s: %s", bucket, w.ARN, short(err)),
+			Fix: "add to the bucket policy of " + bucket + ": " + listStatement(bucket, w)}
 	}
-	return Check{Status: Pass, Name: kind.name, Detail: fmt.Sprintf("%s lists %s/ for %s", bucket, deploy.Account, deploy.ARN)}
+	return Check{Status: Pass, Name: kind.name, Detail: fmt.Sprintf("%s lists %s/ for %s", bucket, acct, w.ARN)}
+}
+
+// objectRequests are the requests of w on an object under its own prefix.
+func objectRequests(bucket string, w who, actions []string) []request {
+	var out []request
+	for _, a := range actions {
+		out = append(out, request{who: w, action: a, resource: fmt.Sprintf("arn:aws:s3:::%s/%s/%s", bucket, w.Account, artifactProbe), context: tlsContext})
+	}
+	return out
+}
+
+func identityFix(bucket string, w who) func([]string) string {
+	return func(missing []string) string {
+		return fmt.Sprintf("add to the policy of %s: %s", w.ARN, identityStatement(missing, fmt.Sprintf("arn:aws:s3:::%s/%s/*", bucket, w.Account)))
+	}
 }
 
 // admitCheck: the policy lets role w do every action on an object under its
@@ -123,7 +165,7 @@ func isolationCheck(p policy, kind bucketKind, bucket, acct string, roles target
 	}
 	var leaks, sids []string
 	for _, w := range ws {
-		for _, key := range []string{otherAccount + "/terraform.tfstate", "terraform.tfstate"} {
+		for _, key := range []string{otherAccount + "/" + kind.probeKey, kind.probeKey} {
 			obj := fmt.Sprintf("arn:aws:s3:::%s/%s", bucket, key)
 			for _, a := range []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"} {
 				r := request{who: w, action: a, resource: obj, context: tlsContext}

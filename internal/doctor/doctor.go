@@ -84,6 +84,9 @@ type Setup struct {
 	ArtifactBucket string
 	KMSKeyID       string
 	BackendBucket  string
+	// ArtifactUploader is whose credentials upload to the artifact bucket:
+	// "source" (the default, as --artifact-credentials) or "target".
+	ArtifactUploader string
 }
 
 // Run performs every check whose inputs are given.
@@ -136,10 +139,56 @@ func trustCheck(ctx context.Context, s Setup, c Clients) Check {
 	if p.allows(who{ARN: principal, Account: accountOf(principal)}, "sts:AssumeRole") {
 		return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("%s trusts %s", s.Session.RoleARN, principal)}
 	}
+	if isExecutionRole(p) {
+		return Check{Status: Fail, Name: name,
+			Detail: fmt.Sprintf("%s trusts only cloudformation.amazonaws.com: this is an execution role; pass it as --cfn-role-arn", s.Session.RoleARN),
+			Fix: "--role-arn is the role deployer assumes to act in the target account; aws cloudformation deploy --role-arn is deployer's --cfn-role-arn.\n" +
+				"Keep this role's trust as it is and pass it as --cfn-role-arn; pass the target account's deploy role (buildspec/iam/target-account.yaml) as --role-arn."}
+	}
 	denied := &assume.DeniedError{Caller: s.Caller, RoleARN: s.Session.RoleARN, ExternalID: s.ExternalID}
 	return Check{Status: Fail, Name: name,
-		Detail: fmt.Sprintf("%s does not trust %s (it names %s)", s.Session.RoleARN, principal, strings.Join(p.principals("sts:AssumeRole"), ", ")),
+		Detail: fmt.Sprintf("%s does not trust %s (%s)", s.Session.RoleARN, principal, namedPrincipals(p)),
 		Fix:    denied.Advice()}
+}
+
+// isExecutionRole: the trust policy lets CloudFormation assume the role and
+// names no other principal, the shape of aws cloudformation deploy
+// --role-arn (a CloudFormation service role).
+func isExecutionRole(p policy) bool {
+	if !p.allows(who{Service: "cloudformation.amazonaws.com"}, "sts:AssumeRole") {
+		return false
+	}
+	for _, v := range p.principals("sts:AssumeRole") {
+		if v != "cloudformation.amazonaws.com" {
+			return false
+		}
+	}
+	return true
+}
+
+// namedPrincipals says whom the trust policy names. IAM shows a principal
+// it can no longer resolve (a deleted role or user) as its unique id
+// (AROA..., AIDA...); a policy that names none readable says so.
+func namedPrincipals(p policy) string {
+	var readable, unreadable []string
+	for _, v := range p.principals("sts:AssumeRole") {
+		if v == "*" || strings.Contains(v, ":") || strings.HasSuffix(v, ".amazonaws.com") || (len(v) == 12 && strings.Trim(v, "0123456789") == "") {
+			readable = append(readable, v)
+		} else {
+			unreadable = append(unreadable, v)
+		}
+	}
+	var parts []string
+	if len(readable) > 0 {
+		parts = append(parts, "it names "+strings.Join(readable, ", "))
+	}
+	if len(unreadable) > 0 {
+		parts = append(parts, "it names unreadable principal(s) "+strings.Join(unreadable, ", ")+": the unique id IAM shows for a deleted role or user")
+	}
+	if len(parts) == 0 {
+		return "no principal in it could be read for sts:AssumeRole"
+	}
+	return strings.Join(parts, "; ")
 }
 
 func durationCheck(ctx context.Context, s Setup, c Clients) Check {

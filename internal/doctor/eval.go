@@ -1,7 +1,9 @@
 package doctor
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -12,8 +14,20 @@ type request struct {
 	resource string            // ARN; empty means the statement's resource is not checked
 	context  map[string]string // condition keys the request carries (any case)
 	// strict: a condition on a key the request does not carry fails, as in
-	// IAM. Without it such conditions count as met (see allows).
+	// IAM. Without it such conditions count as met in an Allow and as not
+	// met in a Deny (see decide).
 	strict bool
+	// known lists keys (lower case) whose absence from context is a fact:
+	// what deployer sends is known, so a missing header is evaluated as IAM
+	// would, even when not strict.
+	known []string
+}
+
+// dependency is a Deny statement that would apply or not depending on
+// condition keys the doctor cannot know for the request.
+type dependency struct {
+	sid  string   // Sid, or #N
+	keys []string // the keys it could not evaluate
 }
 
 // decision is a policy's answer for one request.
@@ -28,26 +42,60 @@ const (
 // decide evaluates every statement the way IAM does within one policy: an
 // explicit Deny wins over any Allow.
 func (p policy) decide(r request) decision {
+	d, _ := p.decideWhy(r)
+	return d
+}
+
+// decideWhy is decide, and also lists the Deny statements that depend on
+// keys the request does not carry. Such a Deny is not applied: the doctor
+// never reports a denial it cannot show, it reports the dependency.
+func (p policy) decideWhy(r request) (decision, []dependency) {
 	ctx := r.fullContext()
 	out := notAllowed
-	for _, st := range p.Statement {
+	var deps []dependency
+	for i, st := range p.Statement {
 		if !actionMatches(st.Action, r.action) || !principalMatches(st.Principal, r.who) {
 			continue
 		}
 		if r.resource != "" && len(st.Resource) > 0 && !resourceMatches(st.Resource, r.resource, ctx) {
 			continue
 		}
-		if !conditionsHold(st.Condition, ctx, r.strict) {
+		holds, unknown := conditionsHold(st.Condition, ctx, r.strict, r.known)
+		if !holds {
 			continue
 		}
 		switch st.Effect {
 		case "Deny":
-			return denied
+			if len(unknown) > 0 {
+				deps = append(deps, dependency{sid: sidOf(st, i), keys: unknown})
+				continue
+			}
+			return denied, nil
 		case "Allow":
 			out = allowed
 		}
 	}
-	return out
+	return out, deps
+}
+
+// denyingSids names the Deny statements that deny r.
+func (p policy) denyingSids(r request) (sids []string, conds []map[string]map[string]any) {
+	for i, st := range p.Statement {
+		if st.Effect != "Deny" {
+			continue
+		}
+		if d, _ := (policy{Statement: statements{st}}).decideWhy(r); d == denied {
+			sids, conds = append(sids, sidOf(st, i)), append(conds, st.Condition)
+		}
+	}
+	return sids, conds
+}
+
+func sidOf(st statement, i int) string {
+	if st.Sid != "" {
+		return st.Sid
+	}
+	return fmt.Sprintf("#%d", i+1)
 }
 
 // fullContext adds the keys every request carries: who is calling.
@@ -97,15 +145,23 @@ func resourceMatches(patterns []string, arn string, ctx map[string]string) bool 
 }
 
 // conditionsHold: every operator block and every key within it must hold.
-func conditionsHold(cond map[string]map[string]any, ctx map[string]string, strict bool) bool {
+// unknown lists the keys that held only because the request does not carry
+// them and the doctor cannot know them (not strict, not known).
+func conditionsHold(cond map[string]map[string]any, ctx map[string]string, strict bool, known []string) (holds bool, unknown []string) {
 	for op, kv := range cond {
 		for key, raw := range kv {
-			if !conditionHolds(op, key, anyStrings(raw), ctx, strict) {
-				return false
+			lk := strings.ToLower(key)
+			_, present := ctx[lk]
+			keyStrict := strict || slices.Contains(known, lk)
+			if !conditionHolds(op, key, anyStrings(raw), ctx, keyStrict) {
+				return false, nil
+			}
+			if !present && !keyStrict && !isPrincipalKey(key) && !strings.HasSuffix(op, "IfExists") {
+				unknown = append(unknown, key)
 			}
 		}
 	}
-	return true
+	return true, unknown
 }
 
 func conditionHolds(op, key string, values []string, ctx map[string]string, strict bool) bool {

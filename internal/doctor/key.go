@@ -49,11 +49,19 @@ func keyChecks(ctx context.Context, s Setup, roles targetRoles, c Clients) []Che
 	if err != nil {
 		return []Check{{Status: Fail, Name: "KMS key", Detail: fmt.Sprintf("the policy of %s does not parse: %v", keyID, err)}}
 	}
-	checks := []Check{keyAdmits(p, "KMS key", keyID, target, []string{"kms:Decrypt", "kms:GenerateDataKey"}, region)}
+	// The deploy role encrypts only when it uploads (--artifact-credentials
+	// target); otherwise it only reads.
+	deployNeeds := []string{"kms:Decrypt"}
+	if s.ArtifactUploader == "target" {
+		deployNeeds = append(deployNeeds, "kms:GenerateDataKey")
+	}
+	checks := []Check{otherHalf(ctx, keyAdmits(p, "KMS key", keyID, target, deployNeeds, region), p, keyAcct, c.TargetIAM,
+		keyRequests(keyID, target, deployNeeds, region), keyIdentityFix(keyID, target, region))}
 	if roles.exec == nil {
 		checks = append(checks, Check{Status: Skip, Name: "KMS key: exec role", Detail: "no --cfn-role-arn given"})
 	} else {
-		checks = append(checks, keyAdmits(p, "KMS key: exec role", keyID, *roles.exec, []string{"kms:Decrypt"}, region))
+		checks = append(checks, otherHalf(ctx, keyAdmits(p, "KMS key: exec role", keyID, *roles.exec, []string{"kms:Decrypt"}, region), p, keyAcct, c.TargetIAM,
+			keyRequests(keyID, *roles.exec, []string{"kms:Decrypt"}, region), keyIdentityFix(keyID, *roles.exec, region)))
 	}
 	return append(checks, viaServiceCheck(p, keyID, roles, region))
 }
@@ -97,6 +105,23 @@ func viaServiceCheck(p policy, keyID string, roles targetRoles, region string) C
 		Detail: fmt.Sprintf("%s may decrypt with %s directly, outside the bucket policies' prefixes", strings.Join(direct, ", "), keyID),
 		Fix: fmt.Sprintf("in the key policy, add to %s the condition {\"StringEquals\":{\"kms:ViaService\":\"s3.%s.amazonaws.com\"}}, e.g.:\n%s",
 			describeSids(sids), region, keyStatement(roles.deploy, []string{"kms:Decrypt", "kms:GenerateDataKey"}, region))}
+}
+
+// keyRequests are w's calls of the key through S3, on the key itself (the
+// resource its own policy names).
+func keyRequests(keyID string, w who, actions []string, region string) []request {
+	var out []request
+	for _, a := range actions {
+		out = append(out, request{who: w, action: a, resource: keyID, context: viaS3(region)})
+	}
+	return out
+}
+
+func keyIdentityFix(keyID string, w who, region string) func([]string) string {
+	return func(missing []string) string {
+		return fmt.Sprintf(`add to the policy of %s: {"Effect":"Allow","Action":%s,"Resource":"%s","Condition":{"StringEquals":{"kms:ViaService":"s3.%s.amazonaws.com"}}}`,
+			w.ARN, jsonList(missing), keyID, region)
+	}
 }
 
 func awsManagedKey(keyID string, w who) Check {
