@@ -145,6 +145,11 @@ func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logge
 	if o.fanout.file != nil {
 		return a.runFanout(ctx, o, log)
 	}
+	// A deploy reads no identity STS alone knows unless it packages local
+	// code (bucket and prefix carry accounts) or must check an execution
+	// role's account without a role to name it: otherwise asking would cost
+	// every run a round trip.
+	o.assume.Assume.SourceOnDemand = !o.packLocal && (len(o.assume.Assume.RoleARNs) > 0 || o.deploy.ExecRoleARN == "")
 	s, err := a.session(ctx, o.assume, log)
 	if err != nil {
 		return err

@@ -25,7 +25,10 @@ func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.
 	if err != nil {
 		return nil, noCredentials(err)
 	}
-	ev := log.Info().Str("source", s.Source.ARN).Str("region", s.Config.Region)
+	ev := log.Info().Str("region", s.Config.Region)
+	if s.Source.ARN != "" { // unknown when asked for on demand only
+		ev = ev.Str("source", s.Source.ARN)
+	}
 	if s.RoleARN == "" {
 		ev.Msg("acting as the source identity (no role to assume)")
 		return s, nil

@@ -34,6 +34,13 @@ type Options struct {
 	// user id only STS knows); otherwise the identity is derived from the
 	// role ARN and session name.
 	VerifyTarget bool
+	// SourceOnDemand leaves Session.Source unknown (empty) instead of asking
+	// STS who the source credentials are, for runs that never read it: a
+	// deploy's first round trip is then AssumeRole alone, or nothing without
+	// a role (Target is then empty too). STS is still asked when a hop needs
+	// the answer: a duration over one hour (role chaining caps it) and the
+	// advice for a denied AssumeRole.
+	SourceOnDemand bool
 }
 
 // Identity is what sts:GetCallerIdentity reports.
@@ -66,21 +73,34 @@ type NewSTS func(cfg aws.Config) STSClient
 // DefaultSTS returns the real STS client for cfg.
 func DefaultSTS(cfg aws.Config) STSClient { return sts.NewFromConfig(cfg) }
 
-// Assume resolves the source identity and walks the role chain. The first
+// Assume resolves the source identity (unless opts.SourceOnDemand) and walks
+// the role chain. The first
 // AssumeRole of each hop happens here, so a denied role fails now with advice
 // rather than later inside a deploy.
 func Assume(ctx context.Context, source aws.Config, opts Options, newSTS NewSTS, log zerolog.Logger) (*Session, error) {
 	if newSTS == nil {
 		newSTS = DefaultSTS
 	}
-	src, err := CallerIdentity(ctx, newSTS(source))
-	if err != nil {
-		return nil, exitcode.AccessErr(fmt.Errorf("no usable source credentials: %w", err))
+	s := &Session{Config: source, SourceConfig: source}
+	if !opts.SourceOnDemand || len(opts.RoleARNs) > 0 && opts.Duration > ChainedMaxDur {
+		src, err := CallerIdentity(ctx, newSTS(source))
+		if err != nil {
+			return nil, exitcode.AccessErr(fmt.Errorf("no usable source credentials: %w", err))
+		}
+		s.Source, s.Target = src, src
+	} else if len(opts.RoleARNs) == 0 && source.Credentials != nil {
+		// No STS call checks them: at least find them now (local for keys in
+		// the environment; the same fetch the first call would make for
+		// container or instance credentials, then cached).
+		if _, err := source.Credentials.Retrieve(ctx); err != nil {
+			return nil, exitcode.AccessErr(fmt.Errorf("no usable source credentials: get credentials: %w", err))
+		}
 	}
-	s := &Session{Config: source, SourceConfig: source, Source: src, Target: src}
-	caller := src.ARN
+	caller := s.Source.ARN
 	cfg := source
 	for i, roleARN := range opts.RoleARNs {
+		// Unknown source (SourceOnDemand): the duration is at most an hour,
+		// where chaining changes nothing.
 		chained := i > 0 || isAssumedRole(caller)
 		dur := opts.Duration
 		if dur == 0 {
@@ -109,6 +129,9 @@ func Assume(ctx context.Context, source aws.Config, opts Options, newSTS NewSTS,
 			o.ExpiryWindow = opts.RefreshBefore
 		})
 		if _, err := cache.Retrieve(ctx); err != nil {
+			if caller == "" {
+				caller = callerForAdvice(ctx, newSTS(cfg))
+			}
 			return nil, explainAssumeError(err, caller, roleARN, opts.ExternalID != "" && last)
 		}
 		next := cfg.Copy()
@@ -145,6 +168,17 @@ func CallerIdentity(ctx context.Context, c STSClient) (Identity, error) {
 		ARN:     aws.ToString(out.Arn),
 		UserID:  aws.ToString(out.UserId),
 	}, nil
+}
+
+// callerForAdvice names the principal a denied first hop ran as, asked only
+// once the hop failed; when STS cannot say either, the advice names the
+// source credentials in words.
+func callerForAdvice(ctx context.Context, c STSClient) string {
+	id, err := CallerIdentity(ctx, c)
+	if err != nil || id.ARN == "" {
+		return "the source credentials"
+	}
+	return id.ARN
 }
 
 func isAssumedRole(arn string) bool { return strings.Contains(arn, ":assumed-role/") }

@@ -81,7 +81,10 @@ func (r *Runner) Deploy(ctx context.Context, o DeployOptions) (*Result, error) {
 // deployOnce is one attempt. token is this attempt's idempotency token: the
 // SDK's retries of one call reuse it, a new attempt never does.
 func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) (*Result, error) {
-	stack, create, err := r.settle(ctx, o)
+	lookCtx, stopLook := context.WithCancel(ctx)
+	l := r.startLook(lookCtx, o)
+	defer func() { stopLook(); l.wait() }()
+	stack, create, err := r.settle(ctx, o, l)
 	if err != nil {
 		return nil, err
 	}
@@ -93,9 +96,7 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 		r.Log.Info().Str("url", url).Int("bytes", len(o.Template.Body)).Msg("template uploaded to the artifact bucket")
 		o.Template.URL = url
 	}
-	summaryIn := &cloudformation.GetTemplateSummaryInput{}
-	o.Template.apply(&summaryIn.TemplateBody, &summaryIn.TemplateURL)
-	summary, err := r.CFN.GetTemplateSummary(ctx, summaryIn)
+	summary, err := r.templateSummary(ctx, l, o.Template)
 	if err != nil {
 		return nil, fmt.Errorf("read template %s: %w", o.Template.Source, err)
 	}
@@ -110,7 +111,7 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 	if err != nil {
 		return nil, err
 	}
-	if !create && r.canSkip(ctx, o, stack, summary, params) {
+	if !create && r.canSkip(ctx, o, l, stack, summary, params) {
 		return r.skipped(o, stack)
 	}
 

@@ -103,7 +103,13 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 		}
 		status = string(st.StackStatus)
 		if terminal(status) {
-			// Events that arrived with the final status are printed too.
+			// Events that arrived with the final status are printed too,
+			// unless the root's own final event, CloudFormation's last of
+			// an operation, was already among them: then there is nothing
+			// left to read, and one more call would only delay the exit.
+			if terminal(f.rootStatus) {
+				return st, nil
+			}
 			if _, err := f.poll(ctx); err != nil && ctx.Err() != nil {
 				return nil, r.stopped(ctx, f, name, status, err)
 			}

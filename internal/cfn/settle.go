@@ -12,8 +12,9 @@ import (
 
 // settle looks at the stack before anything is made: waits out operations
 // in progress, removes a failed first create, and refuses a stack that needs
-// a human. It returns the stack (nil if absent) and whether to CREATE.
-func (r *Runner) settle(ctx context.Context, o DeployOptions) (*types.Stack, bool, error) {
+// a human. It returns the stack (nil if absent) and whether to CREATE. What
+// l read of the stack is forgotten once the stack changed under it.
+func (r *Runner) settle(ctx context.Context, o DeployOptions, l *look) (*types.Stack, bool, error) {
 	for {
 		st, err := r.describeStack(ctx, o.Stack)
 		if err != nil {
@@ -38,6 +39,7 @@ func (r *Runner) settle(ctx context.Context, o DeployOptions) (*types.Stack, boo
 			return nil, false, stuckError(o, status)
 		case startWait:
 			r.Log.Info().Str("stack", o.Stack).Str("status", status).Msg("another operation is running on the stack; waiting for it to settle")
+			l.forget()
 			f := newFollower(r.CFN, aws.ToString(st.StackId), r.printEvent)
 			if err := f.prime(ctx); err != nil {
 				return nil, false, err
@@ -50,6 +52,7 @@ func (r *Runner) settle(ctx context.Context, o DeployOptions) (*types.Stack, boo
 				return nil, false, exitcode.Guard(fmt.Errorf("stack %s is %s from a failed first create, and --no-recreate forbids deleting it (expected a person to look, or a run without --no-recreate)", o.Stack, status))
 			}
 			r.Log.Warn().Str("stack", o.Stack).Str("status", status).Msg("stack is left over from a failed first create; deleting it to create it again")
+			l.forget()
 			if err := r.deleteAndWait(ctx, st, o.ExecRoleARN, nil); err != nil {
 				return nil, false, err
 			}

@@ -63,10 +63,10 @@ var _ TemplateReader = (*cloudformation.Client)(nil)
 // it, params what the change set would carry. Every "no" is logged at debug
 // with its reason; a failed look (GetTemplate denied, say) is a "no" too, as
 // the change set then decides.
-func (r *Runner) canSkip(ctx context.Context, o DeployOptions, st *types.Stack, summary *cloudformation.GetTemplateSummaryOutput, params []types.Parameter) bool {
+func (r *Runner) canSkip(ctx context.Context, o DeployOptions, l *look, st *types.Stack, summary *cloudformation.GetTemplateSummaryOutput, params []types.Parameter) bool {
 	reason := localSkipBlocker(o, st, summary, params)
 	if reason == "" {
-		reason = r.remoteSkipBlocker(ctx, o, st)
+		reason = r.remoteSkipBlocker(ctx, o, l, st)
 	}
 	if reason != "" {
 		r.Log.Debug().Str("stack", o.Stack).Str("reason", reason).Msg("creating a change set")
@@ -208,15 +208,14 @@ func nestedBlocker(body []byte) string {
 }
 
 // remoteSkipBlocker compares what only CloudFormation knows: the template as
-// last submitted and, when one is given, the stack policy.
-func (r *Runner) remoteSkipBlocker(ctx context.Context, o DeployOptions, st *types.Stack) string {
+// last submitted and, when one is given, the stack policy, as the look read
+// them.
+func (r *Runner) remoteSkipBlocker(ctx context.Context, o DeployOptions, l *look, st *types.Stack) string {
 	tr, ok := r.CFN.(TemplateReader)
 	if !ok {
 		return "the CloudFormation client cannot read templates"
 	}
-	out, err := tr.GetTemplate(ctx, &cloudformation.GetTemplateInput{
-		StackName: st.StackId, TemplateStage: types.TemplateStageOriginal,
-	})
+	out, err := l.stackTemplate(ctx, tr, st)
 	if err != nil {
 		return fmt.Sprintf("cannot read the stack's template: %v", err)
 	}
@@ -226,7 +225,7 @@ func (r *Runner) remoteSkipBlocker(ctx context.Context, o DeployOptions, st *typ
 	if o.Inputs.StackPolicy == "" {
 		return ""
 	}
-	pol, err := tr.GetStackPolicy(ctx, &cloudformation.GetStackPolicyInput{StackName: st.StackId})
+	pol, err := l.stackPolicy(ctx, tr, st)
 	if err != nil {
 		return fmt.Sprintf("cannot read the stack policy: %v", err)
 	}

@@ -80,13 +80,16 @@ func TestLostExecutionStartsOver(t *testing.T) {
 // waits for that create, and updates.
 func TestLostCreateStartsOverAsUpdate(t *testing.T) {
 	h := newHarness(t)
-	summary := h.api.GetTemplateSummaryFn
-	h.api.GetTemplateSummaryFn = func(ctx context.Context, in *cloudformation.GetTemplateSummaryInput) (*cloudformation.GetTemplateSummaryOutput, error) {
-		if h.api.count("GetTemplateSummary") == 1 {
+	// Right after our first look: the summary is read on another goroutine
+	// in the same round trip, and the sim is not safe for concurrent use.
+	describe := h.api.DescribeStacksFn
+	h.api.DescribeStacksFn = func(ctx context.Context, in *cloudformation.DescribeStacksInput) (*cloudformation.DescribeStacksOutput, error) {
+		out, err := describe(ctx, in)
+		if h.api.count("DescribeStacks") == 1 {
 			h.sim.withStack(types.StackStatusCreateInProgress)
 			h.sim.start(h.sim.succeeding(types.StackStatusCreateInProgress, types.StackStatusCreateComplete))
 		}
-		return summary(ctx, in)
+		return out, err
 	}
 
 	res, err := h.runner.Deploy(context.Background(), deployOptions())

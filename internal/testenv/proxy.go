@@ -46,7 +46,7 @@ type Proxy struct {
 	mu      sync.Mutex
 	hooks   []Hook
 	calls   map[string]int
-	log     []loggedCall
+	log     []*loggedCall
 	secrets map[string]bool
 }
 
@@ -74,7 +74,7 @@ func (p *Proxy) CallTimes(prefix string) []time.Time {
 	var out []time.Time
 	for _, c := range p.log {
 		if strings.HasPrefix(c.key, prefix) {
-			out = append(out, c.at)
+			out = append(out, c.start)
 		}
 	}
 	return out
@@ -89,8 +89,8 @@ func (p *Proxy) ResetCalls() {
 }
 
 type loggedCall struct {
-	key string
-	at  time.Time
+	key        string
+	start, end time.Time // arrival, and the answer written (zero until then)
 }
 
 // Handle adds a hook; hooks run in the order added.
@@ -152,9 +152,11 @@ func (p *Proxy) serve(w http.ResponseWriter, hr *http.Request) {
 	}
 	p.mu.Lock()
 	p.calls[r.Service+":"+r.Action]++
-	p.log = append(p.log, loggedCall{key: r.Key(), at: time.Now()})
+	logged := &loggedCall{key: r.Key(), start: time.Now()}
+	p.log = append(p.log, logged)
 	hooks := append([]Hook(nil), p.hooks...)
 	p.mu.Unlock()
+	defer p.answered(logged)
 
 	// Hooks chain like middleware: a hook's forward runs the hooks after it,
 	// then moto. A hook that returns nil must not have called forward.
