@@ -2,12 +2,14 @@ package cfn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
 )
 
 // DeleteOptions is a validated "cfn delete".
@@ -57,6 +59,7 @@ func (r *Runner) deleteAndWait(ctx context.Context, st *types.Stack, role string
 	id := aws.ToString(st.StackId)
 	name := aws.ToString(st.StackName)
 	f := newFollower(r.CFN, id, r.printEvent)
+	f.deleting = true
 	if err := f.prime(ctx); err != nil {
 		return err
 	}
@@ -92,4 +95,19 @@ func (r *Runner) deleteFailure(name, status string, f *follower) error {
 		return fmt.Errorf("%s", base)
 	}
 	return fmt.Errorf("%s\n  to finish the delete keeping them: deployer cfn delete --stack %s --retain %s", base, name, strings.Join(ids, " --retain "))
+}
+
+// stackGone reports whether err is CloudFormation saying the stack does not
+// exist ("Stack with id ... does not exist", ValidationError). Waiting on a
+// delete by stack id, that is the delete's end: CloudFormation keeps deleted
+// stacks readable by id for a while, but not always (and not every
+// emulator), and then answers so.
+func stackGone(err error) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == "ValidationError" && strings.Contains(api.ErrorMessage(), "does not exist")
+}
+
+// deletedStack is what a delete's wait returns when the stack is gone.
+func deletedStack(f *follower, name string) *types.Stack {
+	return &types.Stack{StackId: aws.String(f.root), StackName: aws.String(name), StackStatus: types.StackStatusDeleteComplete}
 }

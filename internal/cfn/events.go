@@ -29,8 +29,11 @@ type follower struct {
 	start time.Time
 	// ours: the operation followed is this run's own execution (not a wait
 	// on another run's), so an interrupt may cancel it.
-	ours  bool
-	print func(types.StackEvent)
+	ours bool
+	// deleting: the operation followed is a delete, so a stack that no
+	// longer exists has reached its goal.
+	deleting bool
+	print    func(types.StackEvent)
 }
 
 func newFollower(api API, stackID string, print func(types.StackEvent)) *follower {

@@ -79,6 +79,9 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 	status := ""
 	for {
 		n, err := f.poll(ctx)
+		if err != nil && f.deleting && stackGone(err) {
+			return deletedStack(f, name), nil
+		}
 		if err != nil {
 			return nil, r.stopped(ctx, f, name, status, err)
 		}
@@ -97,6 +100,9 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 		st, err := r.describeStack(ctx, f.root)
 		if err != nil {
 			return nil, r.stopped(ctx, f, name, status, err)
+		}
+		if st == nil && f.deleting {
+			return deletedStack(f, name), nil
 		}
 		if st == nil {
 			return nil, fmt.Errorf("stack %s disappeared while waiting", name)
