@@ -31,6 +31,7 @@ type deployOptions struct {
 	packLocal         bool // the template points at local code: package before the change set
 	paramKVs          []string
 	tags              []string
+	report            settings.Report
 }
 
 // mustExist names the variable that asked for update-stack, which updates
@@ -101,6 +102,7 @@ func (a *app) declareDeploy(s *settings.Set, o *deployOptions) {
 	s.Bool(settings.Decl{Flag: "cancel-on-interrupt", Env: "DEPLOYER_CANCEL_ON_INTERRUPT", Help: "on SIGINT/SIGTERM, also cancel an update in progress"}, &o.cancelOnInterrupt)
 	s.Bool(settings.Decl{Flag: "force", Env: "DEPLOYER_FORCE", Help: "always create a change set, even when nothing can have changed"}, &d.Force)
 	declareFanout(s, &o.fanout, true)
+	settings.ReportGroup(s, &o.report)
 	s.After(func() error { return a.resolveDeploy(s, o) })
 }
 
@@ -159,6 +161,12 @@ func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logge
 	}
 	p := a.presenter(log, "")
 	res, err := a.deployTarget(ctx, s, o, o.deploy, o.outputs, p, log, "")
+	id := targetID(s.Target.Account, s.Config.Region)
+	rep := newChangeReport(o.report, reportCommand("cfn deploy", o.deploy.DryRun, ""), []string{id})
+	rep.cfn(id, o.deploy.Stack, res, err)
+	if werr := rep.write(a); werr != nil && err == nil {
+		err = werr
+	}
 	if errors.Is(err, cfn.ErrEmpty) {
 		return fmt.Errorf("stack %s: %w", o.deploy.Stack, err)
 	}

@@ -91,6 +91,7 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 	}
 	opts := o.fanout.opts
 	opts.Progress = progressLog{log}
+	rep := newChangeReport(o.report, reportCommand("cfn deploy", o.deploy.DryRun, o.fanout.targets), targetIDs(o.fanout.waves))
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.deployOne(ctx, fl, o, t, tlog)
@@ -99,6 +100,7 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 		if t.Stack != "" {
 			r.Stack = t.Stack
 		}
+		rep.cfn(t.ID(), r.Stack, res, err)
 		if err != nil {
 			tlog.Error().Msg(err.Error())
 		}
@@ -108,6 +110,9 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 		if err := a.writePlan(o, sum, log); err != nil {
 			return err
 		}
+	}
+	if err := rep.write(a); err != nil {
+		return err
 	}
 	return a.finish(ctx, &o.fanout, sum)
 }

@@ -29,6 +29,7 @@ type stacksetOptions struct {
 	run                              fanoutSettings
 	timeout                          time.Duration
 	input                            stackset.Input
+	report                           settings.Report
 }
 
 var stacksetVerbs = []string{"deploy", "delete"}
@@ -99,6 +100,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 	s.String(settings.Decl{Flag: "removal", Env: "DEPLOYER_REMOVAL", Default: "delete", Value: "WHAT", Help: "instances no longer in the targets file: delete, retain (keep their stacks) or none"}, &o.removal, settings.OneOf("delete", "retain", "none"))
 	s.Bool(settings.Decl{Flag: "parallel-regions", Env: "DEPLOYER_PARALLEL_REGIONS", Help: "deploy the regions of an operation at once instead of in order"}, &o.parallel)
 	s.Bool(settings.Decl{Flag: "dry-run", Env: "DEPLOYER_DRY_RUN", Help: "list, per target, whether its instance would be created, updated, left or removed"}, &o.dryRun)
+	settings.ReportGroup(s, &o.report)
 	s.After(func() error { return a.resolveStackset(s, o) })
 }
 
@@ -196,6 +198,11 @@ func (a *app) runStacksetDeploy(ctx context.Context, o *stacksetOptions, log zer
 	}
 	for _, c := range res.Changes {
 		log.Info().Str("stack_set", o.name).Msg(c)
+	}
+	rep := newChangeReport(o.report, reportCommand("cfn stackset deploy", o.dryRun, o.run.targets), nil)
+	rep.stackset(o.name, res)
+	if err := rep.write(a); err != nil {
+		return err
 	}
 	return a.finish(ctx, &o.run, res.Summary(o.name, started, a.host.Now().Sub(started)))
 }

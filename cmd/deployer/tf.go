@@ -30,6 +30,7 @@ type tfOptions struct {
 	keyPrefix   string
 	legacyKey   bool // TFSTATE_FILE_NAME's key is used as it is
 	fanout      fanoutSettings
+	report      settings.Report
 }
 
 // tfCommand picks the verb; without one it follows TF_ACTION as existing
@@ -93,6 +94,7 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 	s.Bool(settings.Decl{Flag: "include-sensitive", Env: "DEPLOYER_INCLUDE_SENSITIVE", Help: "also write sensitive outputs"}, &t.IncludeSensitive)
 	s.String(settings.Decl{Flag: "interrupt-grace", Env: "DEPLOYER_INTERRUPT_GRACE", Default: "60s", Value: "DURATION", Help: "after forwarding an interrupt, how long terraform may take before it is killed"}, &grace, nil)
 	declareFanout(s, &o.fanout, false)
+	settings.ReportGroup(s, &o.report)
 	// The deploy flags old one-line buildspecs pass to every step.
 	s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &deployOptions{}) })
 	s.After(func() error {

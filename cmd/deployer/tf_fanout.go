@@ -69,15 +69,20 @@ func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger)
 	sctx, stop := a.signals.context(ctx, log)
 	defer stop()
 	ctx = sctx
+	rep := newChangeReport(o.report, reportCommand("tf "+o.tf.Verb, false, o.fanout.targets), targetIDs(o.fanout.waves))
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.tfOne(context.WithoutCancel(ctx), fl, o, t, tlog)
+		rep.tf(t.ID(), filepath.Base(o.tf.Dir), res, err)
 		r := tfResult(ctx, res, err)
 		if err != nil {
 			tlog.Error().Msg(err.Error())
 		}
 		return r
 	})
+	if err := rep.write(a); err != nil {
+		return err
+	}
 	return a.finish(ctx, &o.fanout, sum)
 }
 

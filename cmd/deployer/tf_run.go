@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/rs/zerolog"
@@ -45,6 +46,12 @@ func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error
 	}
 	res, runErr := a.tfTarget(ctx, s, o, t, nil, sigs, a.io.err, log)
 	if err := a.presentTf(o, res, log); err != nil && runErr == nil {
+		return err
+	}
+	id := targetID(s.Target.Account, s.Config.Region)
+	rep := newChangeReport(o.report, "tf "+t.Verb, []string{id})
+	rep.tf(id, filepath.Base(t.Dir), res, runErr)
+	if err := rep.write(a); err != nil && runErr == nil {
 		return err
 	}
 	return runErr

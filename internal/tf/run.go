@@ -15,6 +15,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/child"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/report"
 )
 
 // Options is a validated "deployer tf VERB".
@@ -37,6 +38,10 @@ type Options struct {
 type Result struct {
 	Plan    *Summary
 	Outputs map[string]string
+	// Changes is the plan's part of the change report (ID and Name left
+	// for the caller); the plan JSON it is read from holds sensitive values
+	// in clear and never leaves this package.
+	Changes *report.Target
 }
 
 // Runner runs terraform as a child with a prepared environment.
@@ -74,11 +79,11 @@ func (r *Runner) Run(ctx context.Context, o Options) (Result, error) {
 				return res, err
 			}
 		}
-		sum, err := r.summarize(ctx, o)
+		sum, changes, err := r.summarize(ctx, o)
 		if err != nil {
 			return res, err
 		}
-		res.Plan = &sum
+		res.Plan, res.Changes = &sum, changes
 		if o.Verb == "apply" && sum.Destructive() && !o.AllowDestroy {
 			return res, exitcode.Guard(fmt.Errorf("refused: the plan deletes %v and replaces %v (pass --allow-destroy to accept)", sum.Deleted, sum.Replaced))
 		}
@@ -105,24 +110,33 @@ func (r *Runner) plan(ctx context.Context, o Options) (Result, error) {
 	if code != 0 && !(o.DetailedExitcode && code == 2) {
 		return Result{}, fmt.Errorf("terraform plan failed with exit code %d", code)
 	}
-	sum, err := r.summarize(ctx, o)
+	sum, changes, err := r.summarize(ctx, o)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Plan: &sum}
+	res := Result{Plan: &sum, Changes: changes}
 	if o.DetailedExitcode && code == 2 {
 		return res, &exitcode.ChildExit{Code: 2}
 	}
 	return res, nil
 }
 
-// summarize reads what the plan file does.
-func (r *Runner) summarize(ctx context.Context, o Options) (Summary, error) {
+// summarize reads what the plan file does: the counts, and the changes
+// with sensitive values masked.
+func (r *Runner) summarize(ctx context.Context, o Options) (Summary, *report.Target, error) {
 	raw, err := r.capture(ctx, o.Dir, ShowArgs(o.PlanFile))
 	if err != nil {
-		return Summary{}, err
+		return Summary{}, nil, err
 	}
-	return Summarize(raw)
+	sum, err := Summarize(raw)
+	if err != nil {
+		return sum, nil, err
+	}
+	changes, err := report.FromPlan("", "", raw)
+	if err != nil {
+		return sum, nil, err
+	}
+	return sum, &changes, nil
 }
 
 // outputs reads "terraform output -json".
