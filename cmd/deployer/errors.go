@@ -24,12 +24,31 @@ var accessCodes = map[string]bool{
 	"UnrecognizedClientException": true, "SignatureDoesNotMatch": true,
 }
 
-// codeOf is exitcode.Of, with AWS access failures mapped to 3.
+// accessTexts are messages that mean the same under another code:
+// CloudFormation says "Cross-account pass role is not allowed" as a
+// ValidationError.
+var accessTexts = []string{"Cross-account pass role is not allowed"}
+
+// codeOf is exitcode.Of, with AWS access failures mapped to 3: by error
+// code, by message, and for an answer the SDK could not read, by its status
+// and body.
 func codeOf(err error) int {
 	code := exitcode.Of(err)
+	if code != exitcode.Failed {
+		return code
+	}
 	var api smithy.APIError
-	if code == exitcode.Failed && errors.As(err, &api) && accessCodes[api.ErrorCode()] {
+	if errors.As(err, &api) && accessCodes[api.ErrorCode()] {
 		return exitcode.Access
+	}
+	var unreadable interface{ AccessDenied() bool }
+	if errors.As(err, &unreadable) && unreadable.AccessDenied() {
+		return exitcode.Access
+	}
+	for _, t := range accessTexts {
+		if strings.Contains(err.Error(), t) {
+			return exitcode.Access
+		}
 	}
 	return code
 }

@@ -22,6 +22,10 @@ type UnreadableAnswerError struct {
 	Status             int // HTTP status of the last answer; 0 if unknown
 	Attempts           int
 	Err                error
+	// FirstLine is the first line of text of the answer's body, secrets
+	// masked ("502 Bad Gateway" of a proxy's page); "" when it had none.
+	FirstLine string
+	body      []byte // the start of the body, for advice and exit codes
 }
 
 func (e *UnreadableAnswerError) Error() string {
@@ -29,8 +33,16 @@ func (e *UnreadableAnswerError) Error() string {
 	if e.Status != 0 {
 		status = fmt.Sprintf(" (HTTP %d)", e.Status)
 	}
-	return fmt.Sprintf("%s %s: the service answered something unreadable%s after %d attempt(s); the service or a proxy in between is failing, try again later",
-		e.Service, e.Operation, status, e.Attempts)
+	said := ""
+	if e.FirstLine != "" {
+		said = fmt.Sprintf(" beginning %q", e.FirstLine)
+	}
+	then := "the service or a proxy in between is failing, try again later"
+	if e.AccessDenied() || e.Advice() != "" {
+		then = "a refusal, not a failure to wait out"
+	}
+	return fmt.Sprintf("%s %s: the service answered something unreadable%s%s after %d attempt(s); %s",
+		e.Service, e.Operation, status, said, e.Attempts, then)
 }
 
 func (e *UnreadableAnswerError) Unwrap() error { return e.Err }
@@ -113,12 +125,13 @@ func httpStatus(err error) int {
 // UnreadableAnswerError.
 var readableErrors = middleware.InitializeMiddlewareFunc("deployerReadableErrors",
 	func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-		attempts := new(int)
+		attempts, body := new(int), new([]byte)
 		ctx = middleware.WithStackValue(ctx, attemptsKey{}, attempts)
+		ctx = middleware.WithStackValue(ctx, bodyKey{}, body)
 		out, md, err := next.HandleInitialize(ctx, in)
 		if err != nil && unreadableAnswer(err) {
 			err = &UnreadableAnswerError{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx),
-				Status: httpStatus(err), Attempts: max(*attempts, 1), Err: err}
+				Status: httpStatus(err), Attempts: max(*attempts, 1), Err: err, FirstLine: firstLine(*body), body: *body}
 		}
 		return out, md, err
 	})
@@ -132,7 +145,10 @@ func withRetryLog(cfg *aws.Config, log zerolog.Logger) {
 		}
 	}
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
-		return stack.Initialize.Add(readableErrors, middleware.Before)
+		if err := stack.Initialize.Add(readableErrors, middleware.Before); err != nil {
+			return err
+		}
+		return stack.Deserialize.Add(keepErrorBody, middleware.After)
 	})
 }
 
