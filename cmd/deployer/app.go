@@ -115,7 +115,7 @@ func (a *app) runCommand(ctx context.Context, c *command, args []string, log *ru
 	s := settings.New(c.name, c.summary)
 	settings.Log(s, &lg)
 	c.declare(s)
-	if err := s.Parse(args, a.environ); err != nil {
+	if err := a.parseInterruptible(func() error { return s.Parse(args, a.environ) }); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			s.Usage(a.io.out, c.synopsis)
 		}

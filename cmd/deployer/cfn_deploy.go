@@ -120,7 +120,7 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 	}
 	d.Artifacts = o.artifacts.cfn()
 	if d.Template.Body != nil {
-		if o.packLocal, err = localRefs(s, o.templateRef, o.artifacts.bucket); err != nil {
+		if o.packLocal, err = localRefs(s, o.templateRef, o.artifacts); err != nil {
 			return err
 		}
 	}

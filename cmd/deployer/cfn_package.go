@@ -42,7 +42,7 @@ func (a *app) packageCommand() *command {
 				if o.out == "" {
 					return exitcode.Usagef("--output-template: no output file given (expected --output-template FILE)")
 				}
-				if _, err := localRefs(s, o.template, o.artifacts.bucket); err != nil {
+				if _, err := localRefs(s, o.template, o.artifacts); err != nil {
 					return err
 				}
 				if o.artifacts.bucket == "" {
@@ -76,12 +76,15 @@ func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Log
 // localRefs checks, before any call, that every local path of the template
 // exists inside its tree and that a bucket is set when one is needed.
 // It reports whether there is anything to package.
-func localRefs(s *settings.Set, template, bucket string) (bool, error) {
-	refs, err := artifact.Find(template)
+func localRefs(s *settings.Set, template string, as artifactSettings) (bool, error) {
+	// Find never blocks (FIFOs and devices are refused, not read) and is
+	// bounded by the limits; a signal while it runs ends the process, as
+	// nothing has been touched yet.
+	refs, err := artifact.Find(context.Background(), template, as.packLimits())
 	if err != nil {
 		return false, packError(s, err)
 	}
-	if len(refs) > 0 && bucket == "" {
+	if len(refs) > 0 && as.bucket == "" {
 		r := refs[0]
 		return false, exitcode.Usagef("%s: resource %s property %s is the local path %q (expected --artifact-bucket BUCKET to upload it)", s.Source("template"), r.Resource, r.Property, r.Path)
 	}
@@ -105,7 +108,11 @@ func (a *app) pack(ctx context.Context, cfg aws.Config, template string, as arti
 		Region:              region,
 		KMSKeyID:            as.kmsKey,
 		ExpectedBucketOwner: owner,
+		Limits:              as.packLimits(),
 	}, func(x artifact.Artifact) {
+		if x.Warning != "" {
+			log.Warn().Str("resource", x.Resource).Str("property", x.Property).Msg(x.Warning)
+		}
 		state := "already there"
 		if x.Uploaded {
 			state = "uploaded"

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/artifact"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/envfile"
 	"github.com/deployer-dev/deployer/internal/exitcode"
@@ -15,6 +16,7 @@ import (
 // artifactSettings say where templates and code are uploaded.
 type artifactSettings struct {
 	bucket, prefix, kmsKey, owner, uploader string
+	limits                                  settings.PackLimits
 }
 
 func declareArtifacts(s *settings.Set, o *artifactSettings) {
@@ -31,6 +33,12 @@ func declareArtifacts(s *settings.Set, o *artifactSettings) {
 		}
 		return nil
 	})
+	settings.PackageLimits(s, &o.limits)
+}
+
+// packLimits are the packager's limits as set.
+func (o artifactSettings) packLimits() artifact.Limits {
+	return artifact.Limits{Entries: o.limits.Entries, Bytes: o.limits.Bytes}
 }
 
 func (o artifactSettings) cfn() cfn.Artifacts {

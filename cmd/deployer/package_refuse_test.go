@@ -126,7 +126,7 @@ func TestPackageRefusesSymlinkOutBelowADirectory(t *testing.T) {
 	writeTree(t, outside, map[string]string{"secret/index.py": "LEAK = 1\n"})
 	w.refuse(t, badInput{"symlink below", "./src",
 		map[string]string{"src/index.py": "x = 1\n", "src/leak": "-> " + filepath.Join(outside, "secret")}, false,
-		[]string{"resource Fn property Code", `"./src"`, "leak: symlink to", "leaves the template's directory tree"}}, true)
+		[]string{"resource Fn property Code", `"./src"`, "leak: symlink to", "leaves the code directory"}}, false)
 }
 
 // An artifact bucket in another region than the stack is exit 2, before

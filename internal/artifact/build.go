@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -18,11 +19,11 @@ import (
 // upload turns one reference into an object in the bucket: a nested
 // template after its own references, a directory or a file Lambda needs
 // zipped as a deterministic zip, any other file as it is.
-func (p *packer) upload(ctx context.Context, r *ref) (key string, size int64, uploaded bool, err error) {
+func (p *packer) upload(ctx context.Context, r *ref) (key string, size, unzipped int64, uploaded bool, err error) {
 	if r.Nested {
 		body, err := p.document(ctx, r.child)
 		if err != nil {
-			return "", 0, false, err
+			return "", 0, 0, false, err
 		}
 		ext := "yaml"
 		if r.child.isJSON {
@@ -30,32 +31,32 @@ func (p *packer) upload(ctx context.Context, r *ref) (key string, size int64, up
 		}
 		key = p.key(sha256.Sum256(body), ext)
 		if err := p.acquire(ctx); err != nil {
-			return "", 0, false, err
+			return "", 0, 0, false, err
 		}
 		defer p.release()
 		uploaded, err = p.u.put(ctx, key, bytes.NewReader(body), int64(len(body)))
-		return key, int64(len(body)), uploaded, err
+		return key, int64(len(body)), int64(len(body)), uploaded, err
 	}
 	if err := p.acquire(ctx); err != nil {
-		return "", 0, false, err
+		return "", 0, 0, false, err
 	}
 	defer p.release()
-	f, ext, err := p.source(r)
+	f, ext, unzipped, err := p.source(ctx, r)
 	if err != nil {
-		return "", 0, false, err
+		return "", 0, 0, false, err
 	}
 	defer f.close()
 	h := sha256.New()
-	size, err = io.Copy(h, f.File)
+	size, err = io.Copy(h, ctxReader{ctx, f.File})
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		return "", 0, false, fmt.Errorf("read %s: %w", r.Path, err)
+		return "", 0, 0, false, fmt.Errorf("read %s: %w", r.Path, err)
 	}
 	key = p.key([32]byte(h.Sum(nil)), ext)
 	uploaded, err = p.u.put(ctx, key, f.File, size)
-	return key, size, uploaded, err
+	return key, size, unzipped, uploaded, err
 }
 
 func (p *packer) acquire(ctx context.Context) error {
@@ -93,60 +94,82 @@ func (s sourceFile) close() {
 	}
 }
 
-// source opens the bytes to upload for r, zipping when needed, and the
-// object key's extension.
-func (p *packer) source(r *ref) (sourceFile, string, error) {
-	st, err := os.Stat(r.Abs)
+// source opens the bytes to upload for r, zipping when needed, the object
+// key's extension, and the size unzipped. Every path is stat'ed before it
+// is opened and opened without blocking: a FIFO or device is refused, never
+// read.
+func (p *packer) source(ctx context.Context, r *ref) (sourceFile, string, int64, error) {
+	st, err := statKind(r.Abs)
 	if err != nil {
-		return sourceFile{}, "", r.fail(err)
+		return sourceFile{}, "", 0, r.fail(err)
 	}
 	var entries []zipEntry
+	unzipped := st.Size()
+	zipped := false
 	switch {
 	case st.IsDir():
 		ig, err := newIgnorer(r.Abs, p.o.Ignore)
 		if err != nil {
-			return sourceFile{}, "", r.fail(fmt.Errorf("%s: %w", IgnoreFile, err))
+			return sourceFile{}, "", 0, r.fail(fmt.Errorf("%s: %w", IgnoreFile, err))
 		}
-		if entries, err = collect(p.root, r.Abs, ig); err != nil {
-			return sourceFile{}, "", r.fail(err)
+		if entries, unzipped, err = collect(ctx, r.Abs, ig, p.o.Limits); err != nil {
+			return sourceFile{}, "", 0, r.fail(err)
 		}
-	case r.zip && !isZip(r.Abs):
-		entries = []zipEntry{{rel: filepath.Base(r.Abs), abs: r.Abs, mode: fileMode(st.Mode())}}
-	default:
-		f, err := os.Open(r.Abs)
+	case r.zip:
+		if zipped, unzipped, err = zipSize(r.Abs, st.Size()); err != nil {
+			return sourceFile{}, "", 0, r.fail(err)
+		}
+		if !zipped {
+			entries = []zipEntry{{rel: filepath.Base(r.Abs), abs: r.Abs, mode: fileMode(st.Mode())}}
+		}
+	}
+	if entries == nil {
+		f, err := openRegular(r.Abs)
 		if err != nil {
-			return sourceFile{}, "", r.fail(err)
+			return sourceFile{}, "", 0, r.fail(err)
 		}
-		return sourceFile{File: f}, strings.TrimPrefix(path.Ext(filepath.Base(r.Abs)), "."), nil
+		return sourceFile{File: f}, strings.TrimPrefix(path.Ext(filepath.Base(r.Abs)), "."), unzipped, nil
 	}
 	// A temporary file, not memory: with Concurrency zips in flight, Lambda's
 	// 250 MB limit times 8 would not fit every CI runner.
 	f, err := os.CreateTemp("", "deployer-artifact-*.zip")
 	if err != nil {
-		return sourceFile{}, "", err
+		return sourceFile{}, "", 0, err
 	}
 	sf := sourceFile{File: f, temp: true}
-	if err := writeZip(f, entries); err != nil {
+	if err := writeZip(ctx, f, entries); err != nil {
 		sf.close()
-		return sourceFile{}, "", r.fail(fmt.Errorf("zip: %w", err))
+		return sourceFile{}, "", 0, r.fail(fmt.Errorf("zip: %w", err))
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		sf.close()
-		return sourceFile{}, "", err
+		return sourceFile{}, "", 0, err
 	}
-	return sf, "zip", nil
+	return sf, "zip", unzipped, nil
 }
 
-// isZip reads the local-file-header signature.
-func isZip(name string) bool {
-	f, err := os.Open(name)
+// zipSize reads whether a file Lambda needs zipped already is a zip (its
+// local-file-header signature) and, if so, its size unzipped from the
+// central directory; otherwise its own size.
+func zipSize(name string, size int64) (bool, int64, error) {
+	f, err := openRegular(name)
 	if err != nil {
-		return false
+		return false, 0, err
 	}
 	defer f.Close()
 	magic := make([]byte, 4)
-	_, err = io.ReadFull(f, magic)
-	return err == nil && bytes.Equal(magic, []byte("PK\x03\x04"))
+	if _, err := io.ReadFull(f, magic); err != nil || !bytes.Equal(magic, []byte("PK\x03\x04")) {
+		return false, size, nil
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		return true, size, nil // CloudFormation or Lambda will say what is wrong with it
+	}
+	var total int64
+	for _, e := range zr.File {
+		total += int64(e.UncompressedSize64)
+	}
+	return true, total, nil
 }
 
 // rewrite replaces a path node with the object's location in the shape its

@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,8 +44,10 @@ type ref struct {
 // Find returns every local reference in the template and, children first,
 // in the templates it nests. The packaging root is the template's
 // directory. A reference that cannot be packaged is a *RefError.
-func Find(templatePath string) ([]Ref, error) {
-	doc, err := load(templatePath, "")
+// Directories are walked as Package would (ctx ends the walk, lim bounds
+// it).
+func Find(ctx context.Context, templatePath string, lim Limits) ([]Ref, error) {
+	doc, err := load(ctx, templatePath, "", lim)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +68,7 @@ func Find(templatePath string) ([]Ref, error) {
 // load parses a template and, recursively, the templates it nests, checking
 // every path before anything is zipped or uploaded. root bounds every path;
 // empty means the template's own directory.
-func load(templatePath, root string) (*document, error) {
+func load(ctx context.Context, templatePath, root string, lim Limits) (*document, error) {
 	abs, err := filepath.Abs(templatePath)
 	if err != nil {
 		return nil, err
@@ -76,11 +79,14 @@ func load(templatePath, root string) (*document, error) {
 	if root, err = filepath.EvalSymlinks(root); err != nil {
 		return nil, fmt.Errorf("packaging root: %w", err)
 	}
-	return loadDoc(abs, root, nil)
+	return loadDoc(ctx, abs, root, lim, nil)
 }
 
-func loadDoc(path, root string, parents []string) (*document, error) {
-	src, err := os.ReadFile(path)
+// maxTemplate bounds a template read from disk; CloudFormation takes 1 MB.
+const maxTemplate = 16 << 20
+
+func loadDoc(ctx context.Context, path, root string, lim Limits, parents []string) (*document, error) {
+	src, err := readRegular(path, maxTemplate)
 	if err != nil {
 		return nil, fmt.Errorf("read template: %w", err)
 	}
@@ -89,7 +95,7 @@ func loadDoc(path, root string, parents []string) (*document, error) {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrTemplate, err)
 	}
 	d := &document{path: path, src: src, root: n, isJSON: isJSON}
-	f := finder{doc: d, dir: filepath.Dir(path), root: root}
+	f := finder{ctx: ctx, doc: d, dir: filepath.Dir(path), root: root, lim: lim}
 	if err := f.scan(); err != nil {
 		return nil, err
 	}
@@ -103,7 +109,7 @@ func loadDoc(path, root string, parents []string) (*document, error) {
 				return nil, r.fail(fmt.Errorf("%w: the template nests itself", ErrTemplate))
 			}
 		}
-		if r.child, err = loadDoc(r.Abs, root, parents); err != nil {
+		if r.child, err = loadDoc(ctx, r.Abs, root, lim, parents); err != nil {
 			return nil, err
 		}
 	}
@@ -116,8 +122,10 @@ func (r *ref) fail(err error) *RefError {
 
 // finder walks one template.
 type finder struct {
+	ctx       context.Context
 	doc       *document
 	dir, root string
+	lim       Limits
 }
 
 func (f *finder) scan() error {
@@ -249,19 +257,21 @@ func (f *finder) add(id, typ string, p property, n *yaml.Node) error {
 	if !within(f.root, real) {
 		return r.fail(ErrOutsideTree)
 	}
-	if r.Nested {
-		if st, err := os.Stat(real); err != nil || st.IsDir() {
-			return r.fail(fmt.Errorf("%w: a nested template is a file", ErrTemplate))
-		}
+	st, err := statKind(real)
+	if err != nil {
+		return r.fail(err)
 	}
-	if st, err := os.Stat(real); err == nil && st.IsDir() && r.zip {
+	if r.Nested && st.IsDir() {
+		return r.fail(fmt.Errorf("%w: a nested template is a file", ErrTemplate))
+	}
+	if st.IsDir() && r.zip {
 		// A symlink leading out of a zipped directory is found now, before
 		// anything is uploaded, not while a sibling is already uploading.
 		ig, err := newIgnorer(real, nil)
 		if err != nil {
 			return r.fail(err)
 		}
-		if _, err := collect(f.root, real, ig); err != nil {
+		if _, _, err := collect(f.ctx, real, ig, f.lim); err != nil {
 			return r.fail(err)
 		}
 	}

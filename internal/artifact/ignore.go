@@ -3,7 +3,8 @@ package artifact
 import (
 	"bufio"
 	"bytes"
-	"os"
+	"errors"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"strings"
@@ -19,12 +20,16 @@ const IgnoreFile = ".deployerignore"
 // DefaultIgnore is what no zip contains: version-control data, OS litter,
 // build caches that differ between machines (Python bytecode embeds source
 // mtimes, so it would defeat deterministic zips), SAM's build directory,
-// and .env files, which hold local secrets. node_modules is kept: it is the
-// function's dependencies, and aws-cli and SAM keep it too.
+// and .env files (.env, .env.production...), which hold local secrets.
+// node_modules is kept: it is the function's dependencies, and aws-cli and
+// SAM keep it too.
 var DefaultIgnore = []string{
 	".git", ".hg", ".svn", ".bzr", ".DS_Store", "Thumbs.db",
-	"__pycache__/", ".aws-sam/", ".env", IgnoreFile,
+	"__pycache__/", ".aws-sam/", ".env", ".env.*", IgnoreFile,
 }
+
+// maxIgnoreFile bounds the ignore file: patterns, not data.
+const maxIgnoreFile = 1 << 20
 
 type pattern struct {
 	glob     string
@@ -41,8 +46,9 @@ type ignorer struct {
 // directory's own IgnoreFile.
 func newIgnorer(dir string, extra []string) (*ignorer, error) {
 	lines := append(append([]string(nil), DefaultIgnore...), extra...)
-	b, err := os.ReadFile(filepath.Join(dir, IgnoreFile))
-	if err != nil && !os.IsNotExist(err) {
+	// Read only when it is a regular file: a FIFO would block the read.
+	b, err := readRegular(filepath.Join(dir, IgnoreFile), maxIgnoreFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))

@@ -33,6 +33,8 @@ type Options struct {
 	Ignore []string
 	// Concurrency bounds the zips and uploads in flight; 0 means 8.
 	Concurrency int
+	// Limits bound each zipped directory; zero fields mean DefaultLimits.
+	Limits Limits
 }
 
 // Artifact is one packaged reference, as reported to people.
@@ -44,6 +46,10 @@ type Artifact struct {
 	Key      string // object key in the bucket
 	Uploaded bool   // false: the object was already there
 	Bytes    int64  // object size
+	Unzipped int64  // size unzipped (the zip's entries), for Lambda's limit
+	// Warning is one line for people when the artifact will not deploy as
+	// it is: a Lambda package past LambdaUnzippedLimit.
+	Warning string
 }
 
 // Result is a packaged template.
@@ -61,7 +67,7 @@ type Result struct {
 // concurrently. Errors: *RefError for a path that cannot be packaged,
 // *RegionError for a bucket outside o.Region, otherwise S3's errors wrapped.
 func Package(ctx context.Context, api S3API, templatePath string, o Options, report func(Artifact)) (*Result, error) {
-	doc, err := load(templatePath, o.Root)
+	doc, err := load(ctx, templatePath, o.Root, o.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +128,7 @@ type object struct {
 	ready    chan struct{}
 	key      string
 	size     int64
+	unzipped int64
 	uploaded bool
 	err      error
 }
@@ -170,7 +177,7 @@ func (p *packer) object(ctx context.Context, r *ref) *object {
 	if shared {
 		<-obj.ready
 	} else {
-		obj.key, obj.size, obj.uploaded, obj.err = p.upload(ctx, r)
+		obj.key, obj.size, obj.unzipped, obj.uploaded, obj.err = p.upload(ctx, r)
 		if obj.err != nil {
 			p.cancel()
 		}
@@ -180,7 +187,11 @@ func (p *packer) object(ctx context.Context, r *ref) *object {
 		return obj
 	}
 	a := Artifact{Template: r.Template, Resource: r.Resource, Property: r.Property, Path: r.Path,
-		Key: obj.key, Uploaded: obj.uploaded && !shared, Bytes: obj.size}
+		Key: obj.key, Uploaded: obj.uploaded && !shared, Bytes: obj.size, Unzipped: obj.unzipped}
+	if lambdaCode[r.Type] && obj.unzipped > LambdaUnzippedLimit {
+		a.Warning = fmt.Sprintf("%s unzipped is %d MB, past Lambda's limit of 250 MB for a function and its layers together: the deploy will fail",
+			r.Path, obj.unzipped/1_000_000)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.artifacts = append(p.artifacts, a)
@@ -188,4 +199,10 @@ func (p *packer) object(ctx context.Context, r *ref) *object {
 		p.report(a)
 	}
 	return obj
+}
+
+// lambdaCode are the resource types whose artifact Lambda unzips.
+var lambdaCode = map[string]bool{
+	"AWS::Lambda::Function": true, "AWS::Lambda::LayerVersion": true,
+	"AWS::Serverless::Function": true, "AWS::Serverless::LayerVersion": true,
 }

@@ -232,7 +232,7 @@ func TestNestedTemplatesChildrenFirst(t *testing.T) {
 	write(t, dir, "stacks/fn/index.js", "x")
 	write(t, dir, "stacks/child.yaml", "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: fn\n")
 	tpl := write(t, dir, "parent.yaml", "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: stacks/child.yaml\n")
-	refs, err := Find(tpl)
+	refs, err := Find(context.Background(), tpl, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestRefErrors(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "proj")
 			write(t, dir, "bad.yaml", "a: [\n")
 			tpl := write(t, dir, "t.yaml", c.tpl)
-			_, err := Find(tpl)
+			_, err := Find(context.Background(), tpl, Limits{})
 			if !errors.Is(err, c.want) {
 				t.Fatalf("got %v, want %v", err, c.want)
 			}

@@ -3,13 +3,9 @@ package artifact
 import (
 	"archive/zip"
 	"compress/flate"
-	"errors"
-	"fmt"
+	"context"
 	"io"
 	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"sync"
 	"time"
 )
@@ -31,65 +27,6 @@ type zipEntry struct {
 	mode fs.FileMode
 }
 
-// collect lists a directory's entries in a fixed order (os.ReadDir sorts by
-// name), following symlinks that stay inside root and refusing the others.
-func collect(root, dir string, ig *ignorer) ([]zipEntry, error) {
-	var out []zipEntry
-	var walk func(cur, rel string, seen map[string]bool) error
-	walk = func(cur, rel string, seen map[string]bool) error {
-		names, err := os.ReadDir(cur)
-		if err != nil {
-			return err
-		}
-		for _, de := range names {
-			name := path.Join(rel, de.Name())
-			full := filepath.Join(cur, de.Name())
-			real := full
-			if de.Type()&fs.ModeSymlink != 0 {
-				if real, err = filepath.EvalSymlinks(full); errors.Is(err, fs.ErrNotExist) {
-					return fmt.Errorf("%s: dangling symlink: %w", name, ErrNotFound)
-				} else if err != nil {
-					return err
-				}
-				if !within(root, real) {
-					return fmt.Errorf("%s: symlink to %s: %w", name, real, ErrOutsideTree)
-				}
-			}
-			st, err := os.Stat(real)
-			if err != nil {
-				return err
-			}
-			if ig.ignored(name, st.IsDir()) {
-				continue
-			}
-			switch {
-			case st.IsDir():
-				if seen[real] {
-					return fmt.Errorf("%s: symlink loop", name)
-				}
-				out = append(out, zipEntry{rel: name + "/", abs: real, dir: true, mode: fs.ModeDir | 0o755})
-				next := map[string]bool{real: true}
-				for k := range seen {
-					next[k] = true
-				}
-				if err := walk(real, name, next); err != nil {
-					return err
-				}
-			case st.Mode().IsRegular():
-				out = append(out, zipEntry{rel: name, abs: real, mode: fileMode(st.Mode())})
-			default:
-				return fmt.Errorf("%s: not a regular file or directory (%s)", name, st.Mode().Type())
-			}
-		}
-		return nil
-	}
-	real, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return nil, err
-	}
-	return out, walk(real, "", map[string]bool{real: true})
-}
-
 // fileMode keeps only whether a file is executable: umask and group bits
 // differ between checkouts, the execute bit is what Lambda needs.
 func fileMode(m fs.FileMode) fs.FileMode {
@@ -101,10 +38,13 @@ func fileMode(m fs.FileMode) fs.FileMode {
 
 // writeZip writes entries with fixed timestamps, modes and compression, so
 // the same tree always yields the same bytes.
-func writeZip(w io.Writer, entries []zipEntry) error {
+func writeZip(ctx context.Context, w io.Writer, entries []zipEntry) error {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, newDeflater)
 	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		h := &zip.FileHeader{Name: e.rel, Method: zip.Deflate, Modified: zipEpoch}
 		if e.dir {
 			h.Method = zip.Store
@@ -117,20 +57,20 @@ func writeZip(w io.Writer, entries []zipEntry) error {
 		if e.dir {
 			continue
 		}
-		if err := copyFile(fw, e.abs); err != nil {
+		if err := copyFile(ctx, fw, e.abs); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
 }
 
-func copyFile(w io.Writer, name string) error {
-	f, err := os.Open(name)
+func copyFile(ctx context.Context, w io.Writer, name string) error {
+	f, err := openRegular(name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	_, err = io.Copy(w, f)
+	_, err = io.Copy(w, ctxReader{ctx, f})
 	return err
 }
 

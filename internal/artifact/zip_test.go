@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,12 +55,12 @@ func zipOf(t *testing.T, dir string, extra ...string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := collect(dir, dir, ig)
+	entries, _, err := collect(context.Background(), dir, ig, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := writeZip(&buf, entries); err != nil {
+	if err := writeZip(context.Background(), &buf, entries); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -130,8 +131,8 @@ func TestIgnoreFileExtendsAndKeepsDefaults(t *testing.T) {
 func TestSymlinksInsideFollowedOutsideRefused(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
-	writeTree(t, root, map[string]string{"shared/lib.js": "lib", "fn/index.js": "fn"}, []string{"shared/lib.js", "fn/index.js"}, 0o644, time.Now())
-	if err := os.Symlink("../shared/lib.js", filepath.Join(root, "fn", "lib.js")); err != nil {
+	writeTree(t, root, map[string]string{"shared/lib.js": "lib", "fn/index.js": "fn", "fn/src/lib.js": "lib"}, []string{"shared/lib.js", "fn/index.js", "fn/src/lib.js"}, 0o644, time.Now())
+	if err := os.Symlink("src/lib.js", filepath.Join(root, "fn", "lib.js")); err != nil {
 		t.Fatal(err)
 	}
 	tpl := "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: fn\n"
@@ -148,19 +149,26 @@ func TestSymlinksInsideFollowedOutsideRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(zr.File) != 2 || zr.File[1].Name != "lib.js" {
-		t.Fatalf("symlink inside the tree not followed: %v", zr.File)
+	if len(zr.File) != 4 || zr.File[1].Name != "lib.js" {
+		t.Fatalf("symlink inside the code directory not followed: %v", zr.File)
 	}
 
+	// The boundary is the code directory, not the template's: a link to a
+	// sibling of the template is refused too, naming the link and target.
 	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("s"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(filepath.Join(outside, "secret"), filepath.Join(root, "fn", "secret")); err != nil {
-		t.Fatal(err)
-	}
-	_, err = Package(context.Background(), s3, filepath.Join(root, "t.yaml"), Options{Bucket: "b", Region: "us-east-1"}, nil)
-	var re *RefError
-	if !errors.As(err, &re) || !errors.Is(err, ErrOutsideTree) || re.Resource != "Fn" || re.Property != "Code" {
-		t.Fatalf("got %v, want a RefError for Fn Code leaving the tree", err)
+	for _, target := range []string{filepath.Join(root, "shared", "lib.js"), filepath.Join(outside, "secret")} {
+		link := filepath.Join(root, "fn", "leak")
+		os.Remove(link)
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		_, err = Package(context.Background(), s3, filepath.Join(root, "t.yaml"), Options{Bucket: "b", Region: "us-east-1"}, nil)
+		var re *RefError
+		if !errors.As(err, &re) || !errors.Is(err, ErrLeavesCode) || re.Resource != "Fn" || re.Property != "Code" ||
+			!strings.Contains(err.Error(), "leak: symlink to "+target+" leaves the code directory") {
+			t.Fatalf("got %v, want a RefError for Fn Code naming the link and %s", err, target)
+		}
 	}
 }
