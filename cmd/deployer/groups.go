@@ -5,8 +5,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/artifact"
+	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/envfile"
 	"github.com/deployer-dev/deployer/internal/exitcode"
