@@ -39,22 +39,6 @@ type app struct {
 	tableMu sync.Mutex     // tables of targets running at once stay whole
 }
 
-// command is one leaf of the command tree: its settings, declared once, and
-// the run step that takes them.
-type command struct {
-	name     string // "cfn deploy"
-	summary  string
-	synopsis string // usage line; default "deployer NAME [flags]"
-	// declare registers the command's settings into s; the options it fills
-	// are the command's own.
-	declare func(s *settings.Set)
-	// run does the work once settings are resolved and validated.
-	run func(ctx context.Context, log zerolog.Logger) error
-	// noSignals: the command forwards signals to a child itself instead of
-	// ending its context on the first one.
-	noSignals bool
-}
-
 // run is the whole program; it returns the process exit code and is the only
 // place where errors become exit codes.
 func run(ctx context.Context, args, environ []string, io streams, signals <-chan os.Signal) int {
@@ -110,14 +94,14 @@ func (a *app) colour() bool {
 
 // runCommand parses the command's settings, builds its logger, and runs it.
 // Help goes to stdout with exit 0; bad settings are exit 2 before any call.
-func (a *app) runCommand(ctx context.Context, c *command, args []string, log *runLog) error {
+func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, log *runLog) error {
 	var lg settings.Logging
-	s := settings.New(c.name, c.summary)
-	settings.Log(s, &lg)
-	c.declare(s)
+	declare, run := sp.build(a, c)
+	s := settings.New(sp.name, sp.summary)
+	declareAll(s, declare, &lg)
 	if err := a.parseInterruptible(func() error { return s.Parse(args, a.environ) }); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			s.Usage(a.io.out, c.synopsis)
+			s.Usage(a.io.out, sp.synopsis)
 		}
 		return err
 	}
@@ -129,12 +113,12 @@ func (a *app) runCommand(ctx context.Context, c *command, args []string, log *ru
 	if len(s.Ignored) > 0 {
 		log.Debug().Strs("flags", s.Ignored).Msg("flags of another verb accepted and ignored, as the old one-line buildspecs pass them")
 	}
-	if c.noSignals {
-		return c.run(ctx, l)
+	if sp.noSignals {
+		return run(ctx, l)
 	}
 	ctx, stop := a.signals.context(ctx, l)
 	defer stop()
-	err = c.run(ctx, l)
+	err = run(ctx, l)
 	var in *exitcode.Interrupted
 	if err != nil && ctx.Err() != nil && errors.As(context.Cause(ctx), &in) {
 		return in

@@ -20,56 +20,58 @@ type executeOptions struct {
 	planFile          string
 	plan              *targets.Plan
 	run               fanoutSettings
-	outputs           outputSettings
+	outputs           settings.Outputs
 	timeout           time.Duration
 	disableRollback   bool
 	cancelOnInterrupt bool
 }
 
-func (a *app) executeCommand() *command {
-	o := &executeOptions{}
-	return &command{
-		name: "cfn execute",
-		summary: "Executes exactly the change sets of a plan written by \"cfn deploy --targets --dry-run --plan-file\", in the same waves. " +
-			"A change set that is gone or whose stack moved on fails its target; nothing is planned again.",
-		declare: func(s *settings.Set) {
-			settings.Assume(s, &o.assume, a.host)
-			s.String(settings.Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE", Help: "the reviewed plan"}, &o.planFile, nil)
-			declareFanoutRun(s, &o.run)
-			declareOutputs(s, &o.outputs, false)
-			settings.Timeout(s, &o.timeout)
-			s.Bool(settings.Decl{Flag: "disable-rollback", Env: "DEPLOYER_DISABLE_ROLLBACK", Help: "keep resources of a failed operation for debugging"}, &o.disableRollback)
-			s.Bool(settings.Decl{Flag: "cancel-on-interrupt", Env: "DEPLOYER_CANCEL_ON_INTERRUPT", Help: "on SIGINT/SIGTERM, also cancel updates in progress"}, &o.cancelOnInterrupt)
-			s.After(func() error {
-				if o.planFile == "" {
-					return exitcode.Usagef("--plan-file: no plan given (expected --plan-file FILE from cfn deploy --targets --dry-run --plan-file)")
-				}
-				if err := regularFile(o.planFile); err != nil {
-					return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-				}
-				data, err := os.ReadFile(o.planFile)
-				if err != nil {
-					return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-				}
-				if o.plan, err = targets.DecodePlan(data, o.planFile); err != nil {
-					return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-				}
-				for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env} {
-					if err := checkPlaceholders(s.Source(flag), path, o.plan.Schedule()); err != nil {
-						return err
-					}
-				}
-				tol := targets.Tolerance{}
-				if o.plan.FailureTolerance != "" {
-					if tol, err = targets.ParseTolerance(o.plan.FailureTolerance); err != nil {
-						return exitcode.Usagef("%s: failure_tolerance: %v", s.Source("plan-file"), err)
-					}
-				}
-				return o.run.runOptions(s, o.plan.MaxConcurrency, tol)
-			})
-		},
-		run: func(ctx context.Context, log zerolog.Logger) error { return a.runExecute(ctx, o, log) },
-	}
+var cfnExecuteSpec = spec{
+	name: "cfn execute",
+	summary: "Executes exactly the change sets of a plan written by \"cfn deploy --targets --dry-run --plan-file\", in the same waves. " +
+		"A change set that is gone or whose stack moved on fails its target; nothing is planned again.",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &executeOptions{}
+		return func(s *settings.Set) { a.declareExecute(s, o) },
+			func(ctx context.Context, log zerolog.Logger) error { return a.runExecute(ctx, o, log) }
+	},
+}
+
+func (a *app) declareExecute(s *settings.Set, o *executeOptions) {
+	settings.Assume(s, &o.assume, a.host)
+	settings.PlanFile.Bind(s, &o.planFile)
+	settings.FanoutRunGroup(s, &o.run.Fanout)
+	settings.OutputsGroup(s, &o.outputs, false)
+	settings.Timeout(s, &o.timeout)
+	settings.DisableRollback.Bind(s, &o.disableRollback)
+	settings.CancelOnInterrupt.Bind(s, &o.cancelOnInterrupt)
+	s.After(func() error {
+		if o.planFile == "" {
+			return exitcode.Usagef("--plan-file: no plan given (expected --plan-file FILE from cfn deploy --targets --dry-run --plan-file)")
+		}
+		if err := regularFile(o.planFile); err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+		}
+		data, err := os.ReadFile(o.planFile)
+		if err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+		}
+		if o.plan, err = targets.DecodePlan(data, o.planFile); err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+		}
+		for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env} {
+			if err := checkPlaceholders(s.Source(flag), path, o.plan.Schedule()); err != nil {
+				return err
+			}
+		}
+		tol := targets.Tolerance{}
+		if o.plan.FailureTolerance != "" {
+			if tol, err = targets.ParseTolerance(o.plan.FailureTolerance); err != nil {
+				return exitcode.Usagef("%s: failure_tolerance: %v", s.Source("plan-file"), err)
+			}
+		}
+		return o.run.runOptions(s, o.plan.MaxConcurrency, tol)
+	})
 }
 
 // runExecute executes each planned change set in its target account.
@@ -116,7 +118,7 @@ func (a *app) executeOne(ctx context.Context, fl *fleet, o *deployOptions, eo *e
 		return res, err
 	}
 	p.Outputs(t.Stack, res.Outputs)
-	files := outputSettings{file: targets.Fill(eo.outputs.file, t), env: targets.Fill(eo.outputs.env, t), prefix: eo.outputs.prefix}
+	files := settings.Outputs{File: targets.Fill(eo.outputs.File, t), Env: targets.Fill(eo.outputs.Env, t), Prefix: eo.outputs.Prefix}
 	if err := a.writeOutputs(t.ID(), files, outputStrings(res), log); err != nil {
 		return res, fmt.Errorf("%s: %w", t.ID(), err)
 	}

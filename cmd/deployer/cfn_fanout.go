@@ -22,7 +22,7 @@ import (
 // checkFanout validates the many-targets settings of "cfn deploy".
 func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 	f := &o.fanout
-	if err := f.load(s); err != nil || f.file == nil {
+	if err := f.load(s, "plan-file"); err != nil || f.file == nil {
 		return err
 	}
 	if f.planFile != "" && !o.deploy.DryRun {
@@ -31,7 +31,7 @@ func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 	if f.planFile != "" {
 		o.deploy.KeepChangeSet = true
 	}
-	for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env, "changes-file": o.outputs.changes} {
+	for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env, "changes-file": o.outputs.Changes} {
 		if err := checkPlaceholders(s.Source(flag), path, f.waves); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 	}
 	opts := o.fanout.opts
 	opts.Progress = progressLog{log}
-	rep := newChangeReport(o.report, reportCommand("cfn deploy", o.deploy.DryRun, o.fanout.targets), targetIDs(o.fanout.waves))
+	rep := newChangeReport(o.report, reportCommand("cfn deploy", o.deploy.DryRun, o.fanout.Targets), targetIDs(o.fanout.waves))
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.deployOne(ctx, fl, o, t, tlog)
@@ -163,12 +163,12 @@ func (a *app) deployOne(ctx context.Context, fl *fleet, o *deployOptions, t targ
 	if t.CfnRoleARN != "" {
 		d.ExecRoleARN = t.CfnRoleARN
 	}
-	if err := execRole("cfn-role", d.ExecRoleARN, s.Target.Account); err != nil {
+	if err := settings.ExecRoleIn("cfn-role", d.ExecRoleARN, s.Target.Account); err != nil {
 		return nil, err
 	}
 	if len(t.ParameterFiles) > 0 {
-		files := append(append([]string(nil), o.paramFiles...), t.ParameterFiles...)
-		if d.Inputs, err = parameters("parameters", "--parameter", files, o.paramKVs); err != nil {
+		files := append(append([]string(nil), o.def.ParamFiles...), t.ParameterFiles...)
+		if d.Inputs, err = parameters("parameters", "--parameter", files, o.def.ParamKVs); err != nil {
 			return nil, err
 		}
 	}
@@ -183,11 +183,11 @@ func (a *app) deployOne(ctx context.Context, fl *fleet, o *deployOptions, t targ
 		d.Tags = tags
 	}
 	d.ChangeSetName = a.changeSetName()
-	files := outputSettings{
-		file:    targets.Fill(o.outputs.file, t),
-		env:     targets.Fill(o.outputs.env, t),
-		prefix:  o.outputs.prefix,
-		changes: targets.Fill(o.outputs.changes, t),
+	files := settings.Outputs{
+		File:    targets.Fill(o.outputs.File, t),
+		Env:     targets.Fill(o.outputs.Env, t),
+		Prefix:  o.outputs.Prefix,
+		Changes: targets.Fill(o.outputs.Changes, t),
 	}
 	return a.deployTarget(ctx, s, o, d, files, a.presenter(log, t.ID()), log, t.ID())
 }

@@ -18,41 +18,43 @@ import (
 type packageOptions struct {
 	assume    settings.AssumeConfig
 	template  string
-	artifacts artifactSettings
+	artifacts settings.Artifacts
 	out       string
 }
 
-func (a *app) packageCommand() *command {
-	o := &packageOptions{}
-	return &command{
-		name:    "cfn package",
-		summary: "Uploads the local code and nested templates a template points at (deterministic zips, content-addressed keys, nothing uploaded twice) and writes the template that points at them.",
-		declare: func(s *settings.Set) {
-			settings.Assume(s, &o.assume, a.host)
-			s.String(settings.Decl{Flag: "template", Alias: "template-file", Env: "DEPLOYER_TEMPLATE", Value: "FILE", Help: "template to package"}, &o.template, nil)
-			declareArtifacts(s, &o.artifacts)
-			s.String(settings.Decl{Flag: "output-template", Alias: "output-template-file", Env: "DEPLOYER_OUTPUT_TEMPLATE", Value: "FILE", Help: "where to write the packaged template"}, &o.out, nil)
-			s.After(func() error {
-				if o.template == "" {
-					return exitcode.Usagef("--template: no template given (expected --template FILE)")
-				}
-				if err := regularFile(o.template); err != nil {
-					return exitcode.Usagef("%s: %v", s.Source("template"), err)
-				}
-				if o.out == "" {
-					return exitcode.Usagef("--output-template: no output file given (expected --output-template FILE)")
-				}
-				if _, err := localRefs(s, o.template, o.artifacts); err != nil {
-					return err
-				}
-				if o.artifacts.bucket == "" {
-					return exitcode.Usagef("--artifact-bucket: no bucket given (expected --artifact-bucket BUCKET in the stack's region)")
-				}
-				return nil
-			})
-		},
-		run: func(ctx context.Context, log zerolog.Logger) error { return a.runPackage(ctx, o, log) },
-	}
+var cfnPackageSpec = spec{
+	name:    "cfn package",
+	summary: "Uploads the local code and nested templates a template points at (deterministic zips, content-addressed keys, nothing uploaded twice) and writes the template that points at them.",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &packageOptions{}
+		return func(s *settings.Set) { a.declarePackage(s, o) },
+			func(ctx context.Context, log zerolog.Logger) error { return a.runPackage(ctx, o, log) }
+	},
+}
+
+func (a *app) declarePackage(s *settings.Set, o *packageOptions) {
+	settings.Assume(s, &o.assume, a.host)
+	settings.Template.Bind(s, &o.template)
+	settings.ArtifactGroup(s, &o.artifacts, false)
+	s.String(settings.Decl{Flag: "output-template", Alias: "output-template-file", Env: "DEPLOYER_OUTPUT_TEMPLATE", Value: "FILE", Help: "where to write the packaged template"}, &o.out, nil)
+	s.After(func() error {
+		if o.template == "" {
+			return exitcode.Usagef("--template: no template given (expected --template FILE)")
+		}
+		if err := regularFile(o.template); err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("template"), err)
+		}
+		if o.out == "" {
+			return exitcode.Usagef("--output-template: no output file given (expected --output-template FILE)")
+		}
+		if _, err := localRefs(s, o.template, o.artifacts); err != nil {
+			return err
+		}
+		if o.artifacts.Bucket == "" {
+			return exitcode.Usagef("--artifact-bucket: no bucket given (expected --artifact-bucket BUCKET in the stack's region)")
+		}
+		return nil
+	})
 }
 
 func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Logger) error {
@@ -76,15 +78,15 @@ func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Log
 // localRefs checks, before any call, that every local path of the template
 // exists inside its tree and that a bucket is set when one is needed.
 // It reports whether there is anything to package.
-func localRefs(s *settings.Set, template string, as artifactSettings) (bool, error) {
+func localRefs(s *settings.Set, template string, as settings.Artifacts) (bool, error) {
 	// Find never blocks (FIFOs and devices are refused, not read) and is
 	// bounded by the limits; a signal while it runs ends the process, as
 	// nothing has been touched yet.
-	refs, err := artifact.Find(context.Background(), template, as.packLimits())
+	refs, err := artifact.Find(context.Background(), template, packLimits(as))
 	if err != nil {
 		return false, packError(s, err)
 	}
-	if len(refs) > 0 && as.bucket == "" {
+	if len(refs) > 0 && as.Bucket == "" {
 		r := refs[0]
 		return false, exitcode.Usagef("%s: resource %s property %s is the local path %q (expected --artifact-bucket BUCKET to upload it)", s.Source("template"), r.Resource, r.Property, r.Path)
 	}
@@ -94,21 +96,21 @@ func localRefs(s *settings.Set, template string, as artifactSettings) (bool, err
 // pack uploads a template's local artifacts with cfg and returns the
 // packaged body. Keys go under the reading account's prefix; the bucket must
 // belong to owner (the pipeline's account unless set).
-func (a *app) pack(ctx context.Context, cfg aws.Config, template string, as artifactSettings, owner, account, region string, log zerolog.Logger) ([]byte, error) {
-	if as.owner != "" {
-		owner = as.owner
+func (a *app) pack(ctx context.Context, cfg aws.Config, template string, as settings.Artifacts, owner, account, region string, log zerolog.Logger) ([]byte, error) {
+	if as.Owner != "" {
+		owner = as.Owner
 	}
-	prefix := as.prefix
+	prefix := as.Prefix
 	if prefix == "" {
 		prefix = account
 	}
 	res, err := artifact.Package(ctx, a.clients.s3(cfg), template, artifact.Options{
-		Bucket:              artifact.BucketName(as.bucket, region),
+		Bucket:              artifact.BucketName(as.Bucket, region),
 		Prefix:              strings.NewReplacer("{account}", account, "{region}", region).Replace(prefix),
 		Region:              region,
-		KMSKeyID:            as.kmsKey,
+		KMSKeyID:            as.KMSKeyID,
 		ExpectedBucketOwner: owner,
-		Limits:              as.packLimits(),
+		Limits:              packLimits(as),
 	}, func(x artifact.Artifact) {
 		if x.Warning != "" {
 			log.Warn().Str("resource", x.Resource).Str("property", x.Property).Msg(x.Warning)

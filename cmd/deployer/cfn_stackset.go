@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -19,62 +18,55 @@ import (
 
 // stacksetOptions is a parsed "cfn stackset deploy|delete".
 type stacksetOptions struct {
-	assume                           settings.AssumeConfig
-	name, templateRef                string
-	paramFiles, paramKVs, caps, tags []string
-	permission, adminRole, execRole  string
-	autoDeploy, callAs, removal      string
-	retainOnRemoval, retainStacks    bool
-	parallel, dryRun                 bool
-	run                              fanoutSettings
-	timeout                          time.Duration
-	input                            stackset.Input
-	report                           settings.Report
+	assume                          settings.AssumeConfig
+	name                            string
+	def                             settings.Definition
+	permission, adminRole, execRole string
+	autoDeploy, callAs, removal     string
+	retainOnRemoval, retainStacks   bool
+	parallel, dryRun                bool
+	run                             fanoutSettings
+	timeout                         time.Duration
+	input                           stackset.Input
+	report                          settings.Report
 }
 
-var stacksetVerbs = []string{"deploy", "delete"}
+var stacksetGroup = group{name: "cfn stackset",
+	usage: "usage: deployer cfn stackset deploy|delete [flags]\n\nrun \"deployer cfn stackset <verb> -h\" for the flags of a verb.\n",
+	noVerb: func(*app, *runLog) (string, string, error) {
+		return noVerbError("cfn stackset: no verb given (expected deploy or delete)")
+	}}
 
-// stacksetCommand picks "cfn stackset deploy|delete".
-func (a *app) stacksetCommand(args []string) (*command, []string, error) {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") || helpWord(args[0]) {
-		if len(args) > 0 && helpWord(args[0]) {
-			fmt.Fprint(a.io.out, "usage: deployer cfn stackset deploy|delete [flags]\n\nrun \"deployer cfn stackset <verb> -h\" for the flags of a verb.\n")
-			return nil, nil, errHelp
-		}
-		return nil, nil, exitcode.Usagef("cfn stackset: no verb given (expected deploy or delete)")
-	}
-	verb := args[0]
-	if !contains(stacksetVerbs, verb) {
-		return nil, nil, unknownWord("cfn stackset verb", verb, stacksetVerbs)
-	}
-	o := &stacksetOptions{}
-	c := &command{
-		name:    "cfn stackset " + verb,
-		summary: "Hands the targets file to CloudFormation StackSets: creates or updates the StackSet in this account and makes its stack instances match the file, wave by wave.",
-		declare: func(s *settings.Set) { a.declareStackset(s, o, verb) },
-		run: func(ctx context.Context, log zerolog.Logger) error {
-			if verb == "delete" {
-				return a.runStacksetDelete(ctx, o, log)
-			}
-			return a.runStacksetDeploy(ctx, o, log)
-		},
-	}
-	if verb == "delete" {
-		c.summary = "Removes every stack instance of a StackSet, then the StackSet."
-	}
-	return c, args[1:], nil
+var stacksetDeploySpec = spec{
+	name:    "cfn stackset deploy",
+	summary: "Hands the targets file to CloudFormation StackSets: creates or updates the StackSet in this account and makes its stack instances match the file, wave by wave.",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &stacksetOptions{}
+		return func(s *settings.Set) { a.declareStackset(s, o, "deploy") },
+			func(ctx context.Context, log zerolog.Logger) error { return a.runStacksetDeploy(ctx, o, log) }
+	},
+}
+
+var stacksetDeleteSpec = spec{
+	name:    "cfn stackset delete",
+	summary: "Removes every stack instance of a StackSet, then the StackSet.",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &stacksetOptions{}
+		return func(s *settings.Set) { a.declareStackset(s, o, "delete") },
+			func(ctx context.Context, log zerolog.Logger) error { return a.runStacksetDelete(ctx, o, log) }
+	},
 }
 
 func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) {
 	settings.Assume(s, &o.assume, a.host)
 	s.String(settings.Decl{Flag: "stack-set", Env: "DEPLOYER_STACK_SET", Value: "NAME", Help: "StackSet name"}, &o.name, func(v string) error {
-		if len(v) > 128 || !stackNamePattern.MatchString(v) {
+		if !settings.ValidStackName(v) {
 			return fmt.Errorf("%q is not a StackSet name (expected a letter then up to 127 letters, digits or -)", v)
 		}
 		return nil
 	})
 	s.String(settings.Decl{Flag: "call-as", Env: "DEPLOYER_CALL_AS", Default: "SELF", Value: "WHO", Help: "SELF, or DELEGATED_ADMIN from a delegated administrator account"}, &o.callAs, settings.OneOf("SELF", "DELEGATED_ADMIN"))
-	declareFanoutRun(s, &o.run)
+	settings.FanoutRunGroup(s, &o.run.Fanout)
 	settings.Timeout(s, &o.timeout)
 	if verb == "delete" {
 		s.Bool(settings.Decl{Flag: "retain-stacks", Env: "DEPLOYER_RETAIN_STACKS", Help: "remove the instances from the StackSet but keep their stacks"}, &o.retainStacks)
@@ -86,12 +78,12 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 		})
 		return
 	}
-	s.String(settings.Decl{Flag: "template", Alias: "template-file", Env: "DEPLOYER_TEMPLATE", Value: "FILE", Help: "template of the StackSet"}, &o.templateRef, nil)
-	s.String(settings.Decl{Flag: "targets", Env: "DEPLOYER_TARGETS", Value: "FILE", Help: "targets file: accounts (or OU ids) x regions, in waves"}, &o.run.targets, nil)
-	s.List(settings.Decl{Flag: "parameters", Env: "DEPLOYER_PARAMETERS", Value: "FILE", Help: "parameters file, repeatable; a target's files become its overrides"}, &o.paramFiles, nil)
-	s.List(settings.Decl{Flag: "parameter", Alias: "parameter-overrides", Env: "DEPLOYER_PARAMETER_OVERRIDES", Sep: " ", Variadic: true, Value: "K=V", Help: "parameter, repeatable; wins over files"}, &o.paramKVs, nil)
-	s.List(settings.Decl{Flag: "capabilities", Env: "DEPLOYER_CAPABILITIES", Split: true, Variadic: true, Value: "CAP", Help: "CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND"}, &o.caps, nil)
-	s.List(settings.Decl{Flag: "tag", Alias: "tags", Env: "DEPLOYER_TAGS", Variadic: true, Value: "K=V", Help: "StackSet tag, repeatable"}, &o.tags, nil)
+	settings.Template.Bind(s, &o.def.Template)
+	settings.TargetsFile.Bind(s, &o.run.Targets)
+	settings.ParameterFiles.Bind(s, &o.def.ParamFiles)
+	settings.ParameterOverrides.Bind(s, &o.def.ParamKVs)
+	settings.CapabilityList.Bind(s, &o.def.Caps)
+	settings.Tags.Bind(s, &o.def.Tags)
 	s.String(settings.Decl{Flag: "permission-model", Env: "DEPLOYER_PERMISSION_MODEL", Default: "self-managed", Value: "MODEL", Help: "self-managed (roles the kit adds) or service-managed (AWS Organizations, OU targets)"}, &o.permission, settings.OneOf("self-managed", "service-managed"))
 	s.String(settings.Decl{Flag: "administration-role-arn", Env: "DEPLOYER_ADMINISTRATION_ROLE_ARN", Value: "ARN", Help: "self-managed: administration role (default AWSCloudFormationStackSetAdministrationRole of this account)"}, &o.adminRole, nil)
 	s.String(settings.Decl{Flag: "execution-role-name", Env: "DEPLOYER_EXECUTION_ROLE_NAME", Value: "NAME", Help: "self-managed: execution role name in each target (default AWSCloudFormationStackSetExecutionRole)"}, &o.execRole, nil)
@@ -99,7 +91,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 	s.Bool(settings.Decl{Flag: "retain-stacks-on-account-removal", Env: "DEPLOYER_RETAIN_STACKS_ON_ACCOUNT_REMOVAL", Help: "service-managed: keep stacks of accounts that leave an OU"}, &o.retainOnRemoval)
 	s.String(settings.Decl{Flag: "removal", Env: "DEPLOYER_REMOVAL", Default: "delete", Value: "WHAT", Help: "instances no longer in the targets file: delete, retain (keep their stacks) or none"}, &o.removal, settings.OneOf("delete", "retain", "none"))
 	s.Bool(settings.Decl{Flag: "parallel-regions", Env: "DEPLOYER_PARALLEL_REGIONS", Help: "deploy the regions of an operation at once instead of in order"}, &o.parallel)
-	s.Bool(settings.Decl{Flag: "dry-run", Env: "DEPLOYER_DRY_RUN", Help: "list, per target, whether its instance would be created, updated, left or removed"}, &o.dryRun)
+	settings.DryRun.Bind(s, &o.dryRun)
 	settings.ReportGroup(s, &o.report)
 	s.After(func() error { return a.resolveStackset(s, o) })
 }
@@ -109,17 +101,17 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 	if o.name == "" {
 		return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
 	}
-	if o.templateRef == "" || o.run.targets == "" {
+	if o.def.Template == "" || o.run.Targets == "" {
 		return exitcode.Usagef("--template and --targets: both are needed (expected --template FILE --targets FILE)")
 	}
-	tmpl, err := loadTemplate(o.templateRef, a.region(o.assume))
+	tmpl, err := loadTemplate(o.def.Template, a.region(o.assume))
 	if err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("template"), err)
 	}
 	if err := o.run.load(s); err != nil {
 		return err
 	}
-	in, err := parameters(s.Source("parameters"), s.Source("parameter"), o.paramFiles, o.paramKVs)
+	in, err := parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs)
 	if err != nil {
 		return err
 	}
@@ -141,7 +133,7 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 		}
 	}
 	prefs.Parallel = o.parallel
-	tags, err := stackTags(s.Source("tag"), o.tags)
+	tags, err := stackTags(s.Source("tag"), o.def.Tags)
 	if err != nil {
 		return err
 	}
@@ -150,7 +142,7 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 		Tags: cfn.TagList(tags), AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole,
 		CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
 	}
-	for _, c := range o.caps {
+	for _, c := range o.def.Caps {
 		def.Capabilities = append(def.Capabilities, types.Capability(c))
 	}
 	if o.permission == "service-managed" {
@@ -199,7 +191,7 @@ func (a *app) runStacksetDeploy(ctx context.Context, o *stacksetOptions, log zer
 	for _, c := range res.Changes {
 		log.Info().Str("stack_set", o.name).Msg(c)
 	}
-	rep := newChangeReport(o.report, reportCommand("cfn stackset deploy", o.dryRun, o.run.targets), nil)
+	rep := newChangeReport(o.report, reportCommand("cfn stackset deploy", o.dryRun, o.run.Targets), nil)
 	rep.stackset(o.name, res)
 	if err := rep.write(a); err != nil {
 		return err

@@ -9,13 +9,14 @@ import (
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/output"
+	"github.com/deployer-dev/deployer/internal/settings"
 )
 
 // deployTarget runs one deploy in an assumed session and writes what it
 // produced: the changes file whenever a change set was made, the outputs
 // once the stack is settled. owner names the target for the writer ("" for
 // a single run).
-func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOptions, d cfn.DeployOptions, files outputSettings, p *presenter, log zerolog.Logger, owner string) (*cfn.Result, error) {
+func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOptions, d cfn.DeployOptions, files settings.Outputs, p *presenter, log zerolog.Logger, owner string) (*cfn.Result, error) {
 	runner := &cfn.Runner{
 		CFN:               a.clients.cfn(s.Config),
 		S3:                a.clients.s3(s.Config),
@@ -29,10 +30,10 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 	defer cancel()
 	if o.packLocal {
 		cfg := s.Config
-		if o.artifacts.uploader != "target" {
+		if o.artifacts.Uploader != "target" {
 			cfg = regionConfig(s.SourceConfig, s.Config.Region)
 		}
-		body, err := a.pack(ctx, cfg, o.templateRef, o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region, log)
+		body, err := a.pack(ctx, cfg, o.def.Template, o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region, log)
 		if err != nil {
 			return nil, err
 		}
@@ -42,8 +43,8 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 		}
 	}
 	res, err := runner.Deploy(ctx, d)
-	if res != nil && files.changes != "" && (res.ChangeSetID != "" || res.NoChanges) {
-		if werr := a.files.JSON(owner, files.changes, output.NonNil(res.Changes)); werr != nil {
+	if res != nil && files.Changes != "" && (res.ChangeSetID != "" || res.NoChanges) {
+		if werr := a.files.JSON(owner, files.Changes, output.NonNil(res.Changes)); werr != nil {
 			return res, fmt.Errorf("--changes-file: %w", werr)
 		}
 	}
@@ -56,23 +57,23 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 
 // writeOutputs writes outputs where asked: JSON, and shell lines without
 // the names that would change the shell that sources them.
-func (a *app) writeOutputs(owner string, files outputSettings, values map[string]string, log zerolog.Logger) error {
-	if files.file != "" {
-		if err := a.files.JSON(owner, files.file, values); err != nil {
+func (a *app) writeOutputs(owner string, files settings.Outputs, values map[string]string, log zerolog.Logger) error {
+	if files.File != "" {
+		if err := a.files.JSON(owner, files.File, values); err != nil {
 			return fmt.Errorf("--outputs-file: %w", err)
 		}
 	}
-	if files.env == "" {
+	if files.Env == "" {
 		return nil
 	}
-	data, skipped, err := output.EnvFile(files.prefix, values)
+	data, skipped, err := output.EnvFile(files.Prefix, values)
 	if err != nil {
 		return fmt.Errorf("--outputs-env: %w", err)
 	}
 	if len(skipped) > 0 {
 		log.Warn().Strs("names", skipped).Msg("outputs left out of --outputs-env: these names would change the shell that sources the file (set --outputs-prefix to keep them)")
 	}
-	if err := a.files.File(owner, files.env, data); err != nil {
+	if err := a.files.File(owner, files.Env, data); err != nil {
 		return fmt.Errorf("--outputs-env: %w", err)
 	}
 	return nil

@@ -11,9 +11,6 @@ import (
 	"github.com/deployer-dev/deployer/internal/version"
 )
 
-// commands are the top-level words, in the order help lists them.
-var commands = []string{"whoami", "env", "exec", "cfn", "tf", "doctor", "version"}
-
 // dispatch picks the command from the first words of args.
 func (a *app) dispatch(ctx context.Context, args []string, log *runLog) error {
 	if len(args) == 0 {
@@ -31,47 +28,23 @@ func (a *app) dispatch(ctx context.Context, args []string, log *runLog) error {
 	case word == "credential-process":
 		return a.credentialProcess(ctx, rest)
 	}
-	c, rest, err := a.lookup(word, rest, log)
-	if err != nil || c == nil {
+	sp, c, rest, err := a.lookup(args, log)
+	if err != nil {
 		return err
 	}
-	return a.runCommand(ctx, c, rest, log)
-}
-
-// lookup finds the command a word (and, for cfn and tf, a verb) names.
-func (a *app) lookup(word string, rest []string, log *runLog) (c *command, args []string, err error) {
-	switch word {
-	case "whoami":
-		c = a.whoamiCommand()
-	case "env":
-		c = a.envCommand()
-	case "exec":
-		c = a.execCommand()
-	case "version":
-		c = a.versionCommand()
-	case "doctor":
-		c = a.doctorCommand()
-	case "cfn":
-		c, rest, err = a.cfnCommand(rest, log)
-	case "tf":
-		c, rest, err = a.tfCommand(rest)
-	default:
-		return nil, nil, unknownWord("command", word, commands)
-	}
-	return c, rest, err
+	return a.runCommand(ctx, sp, c, rest, log)
 }
 
 // parseOnly resolves and validates a command line without running it: what
 // "deployer ... -h" and bad input tests, and the kit's buildspec check, need.
 func (a *app) parseOnly(args []string) error {
 	log := runLog{Logger: zerolog.Nop()}
-	c, rest, err := a.lookup(args[0], args[1:], &log)
-	if err != nil || c == nil {
+	sp, c, rest, err := a.lookup(args, &log)
+	if err != nil {
 		return err
 	}
-	s := settings.New(c.name, c.summary)
-	var lg settings.Logging
-	settings.Log(s, &lg)
-	c.declare(s)
+	declare, _ := sp.build(a, c)
+	s := settings.New(sp.name, sp.summary)
+	declareAll(s, declare, &settings.Logging{})
 	return s.Parse(rest, a.environ)
 }

@@ -21,25 +21,23 @@ type doctorOptions struct {
 	stackSet                                     bool
 }
 
-func (a *app) doctorCommand() *command {
-	o := &doctorOptions{}
-	return &command{
-		name:    "doctor",
-		summary: "Checks a cross-account set-up: PASS/FAIL/SKIP per check on stdout, with the policy statement to add for each failure.",
-		declare: func(s *settings.Set) {
-			settings.Assume(s, &o.assume, a.host)
-			s.String(settings.Decl{Flag: "cfn-role-arn", Env: "DEPLOYER_CFN_ROLE_ARN", Legacy: []string{"CFN_ROLE_ARN"}, Value: "ARN",
-				Help: "CloudFormation execution role to check"}, &o.cfnRole, func(v string) error {
-				_, err := assume.RoleAccount(v)
-				return err
-			})
-			s.String(settings.Decl{Flag: "artifact-bucket", Env: "DEPLOYER_ARTIFACT_BUCKET", Value: "BUCKET", Help: "artifact bucket to check"}, &o.artifactBucket, nil)
-			s.String(settings.Decl{Flag: "kms-key-id", Env: "DEPLOYER_KMS_KEY_ID", Value: "KEY", Help: "KMS key ARN to check"}, &o.kmsKey, nil)
-			s.String(settings.Decl{Flag: "backend-bucket", Env: "DEPLOYER_BACKEND_BUCKET", Legacy: []string{"TFSTATE_BUCKET_NAME"}, Value: "BUCKET", Help: "Terraform state bucket to check"}, &o.stateBucket, nil)
-			s.Bool(settings.Decl{Flag: "stack-set", Env: "DEPLOYER_DOCTOR_STACK_SET", Help: "also check the StackSet administration and execution roles' trust"}, &o.stackSet)
-		},
-		run: func(ctx context.Context, log zerolog.Logger) error { return a.doctor(ctx, o, log) },
-	}
+var doctorSpec = spec{
+	name:    "doctor",
+	summary: "Checks a cross-account set-up: PASS/FAIL/SKIP per check on stdout, with the policy statement to add for each failure.",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &doctorOptions{}
+		return func(s *settings.Set) {
+				settings.Assume(s, &o.assume, a.host)
+				settings.CfnRoleARN.Bind(s, &o.cfnRole)
+				settings.ArtifactBucket.Bind(s, &o.artifactBucket)
+				settings.KMSKeyID.Bind(s, &o.kmsKey)
+				settings.BackendBucket.Bind(s, &o.stateBucket)
+				// --stack-set names a StackSet elsewhere; here it was a switch.
+				s.Bool(settings.Decl{Flag: "stack-set-roles", OldFlag: "stack-set", Env: "DEPLOYER_DOCTOR_STACK_SET",
+					Help: "also check the StackSet administration and execution roles' trust"}, &o.stackSet)
+			},
+			func(ctx context.Context, log zerolog.Logger) error { return a.doctor(ctx, o, log) }
+	},
 }
 
 // doctor checks one target: exit 0 when all pass, 1 otherwise, 3 when not

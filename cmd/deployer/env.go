@@ -17,18 +17,18 @@ type envOptions struct {
 	format string
 }
 
-func (a *app) envCommand() *command {
-	o := &envOptions{}
-	return &command{
-		name:    "env",
-		summary: "Prints the assumed credentials on stdout: export lines for eval, dotenv lines, or the credential_process JSON.",
-		declare: func(s *settings.Set) {
-			settings.Assume(s, &o.assume, a.host)
-			s.String(settings.Decl{Flag: "format", Default: "shell", Value: "FORMAT",
-				Help: "shell (export lines for eval), dotenv, or json (credential_process shape)"}, &o.format, settings.OneOf("shell", "dotenv", "json"))
-		},
-		run: func(ctx context.Context, log zerolog.Logger) error { return a.env(ctx, o, log) },
-	}
+var envSpec = spec{
+	name:    "env",
+	summary: "Prints the assumed credentials on stdout: export lines for eval, dotenv lines, or the credential_process JSON.",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &envOptions{}
+		return func(s *settings.Set) {
+				settings.Assume(s, &o.assume, a.host)
+				s.String(settings.Decl{Flag: "format", Default: "shell", Value: "FORMAT",
+					Help: "shell (export lines for eval), dotenv, or json (credential_process shape)"}, &o.format, settings.OneOf("shell", "dotenv", "json"))
+			},
+			func(ctx context.Context, log zerolog.Logger) error { return a.env(ctx, o, log) }
+	},
 }
 
 // credentialProcessOutput is the JSON shape of the credential_process

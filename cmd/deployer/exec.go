@@ -18,27 +18,25 @@ type execOptions struct {
 	argv   []string
 }
 
-func (a *app) execCommand() *command {
-	o := &execOptions{}
-	var s *settings.Set
-	return &command{
-		name:      "exec",
-		summary:   "Runs CMD with the target credentials; its exit code passes through, SIGINT/SIGTERM are forwarded once.",
-		synopsis:  "deployer exec [flags] -- CMD [ARGS...]",
-		noSignals: true,
-		declare: func(set *settings.Set) {
-			s = set
-			settings.Assume(s, &o.assume, a.host)
-			s.After(func() error {
-				o.argv = s.Args()
-				if len(o.argv) == 0 {
-					return exitcode.Usagef("exec: no command given (expected deployer exec [flags] -- CMD [ARGS...])")
-				}
-				return nil
-			})
-		},
-		run: func(ctx context.Context, log zerolog.Logger) error { return a.exec(ctx, o, log) },
-	}
+var execSpec = spec{
+	name:      "exec",
+	summary:   "Runs CMD with the target credentials; its exit code passes through, SIGINT/SIGTERM are forwarded once.",
+	synopsis:  "deployer exec [flags] -- CMD [ARGS...]",
+	noSignals: true,
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &execOptions{}
+		return func(s *settings.Set) {
+				settings.Assume(s, &o.assume, a.host)
+				s.After(func() error {
+					o.argv = s.Args()
+					if len(o.argv) == 0 {
+						return exitcode.Usagef("exec: no command given (expected deployer exec [flags] -- CMD [ARGS...])")
+					}
+					return nil
+				})
+			},
+			func(ctx context.Context, log zerolog.Logger) error { return a.exec(ctx, o, log) }
+	},
 }
 
 // exec runs the command with the target credentials and passes its exit code

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,72 +17,49 @@ import (
 )
 
 // fanoutSettings are the many-targets settings shared by "cfn deploy
-// --targets", "cfn execute" and "tf --targets".
+// --targets", "cfn execute", "cfn stackset" and "tf --targets", as given and
+// as loaded.
 type fanoutSettings struct {
-	targets, concurrency, tolerance  string
-	planFile, summaryFile, junitFile string
-	onlyFailed                       string
-	declared                         []string // the flags declared here, which need --targets
-	file                             *targets.File
-	waves                            []targets.Wave
-	opts                             targets.Options
-}
-
-func declareFanout(s *settings.Set, o *fanoutSettings, plan bool) {
-	s.String(settings.Decl{Flag: "targets", Env: "DEPLOYER_TARGETS", Value: "FILE",
-		Help: "deploy to every account x region of this targets file (YAML or JSON), in waves"}, &o.targets, nil)
-	declareFanoutRun(s, o)
-	o.declared = []string{"only-failed", "summary-file", "junit-file", "max-concurrency", "failure-tolerance"}
-	if plan {
-		o.declared = append(o.declared, "plan-file")
-		s.String(settings.Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE",
-			Help: "with --targets --dry-run: keep every target's change set and write them here for \"cfn execute\""}, &o.planFile, nil)
-	}
-	s.String(settings.Decl{Flag: "only-failed", Env: "DEPLOYER_ONLY_FAILED", Value: "SUMMARY",
-		Help: "rerun only the failed and not-started targets of an earlier --summary-file"}, &o.onlyFailed, nil)
-}
-
-// declareFanoutRun declares how targets run and what the run reports.
-func declareFanoutRun(s *settings.Set, o *fanoutSettings) {
-	s.String(settings.Decl{Flag: "max-concurrency", Env: "DEPLOYER_MAX_CONCURRENCY", Value: "N",
-		Help: "targets in flight at once (default: the targets file's, else 4)"}, &o.concurrency, nil)
-	s.String(settings.Decl{Flag: "failure-tolerance", Env: "DEPLOYER_FAILURE_TOLERANCE", Value: "N|P%",
-		Help: "failed targets a wave may have before the run stops (default: the targets file's, else 0)"}, &o.tolerance, nil)
-	s.String(settings.Decl{Flag: "summary-file", Env: "DEPLOYER_SUMMARY_FILE", Value: "FILE", Help: "write the run's summary as JSON"}, &o.summaryFile, nil)
-	s.String(settings.Decl{Flag: "junit-file", Env: "DEPLOYER_JUNIT_FILE", Value: "FILE", Help: "write JUnit XML, one test case per target (CodeBuild reports)"}, &o.junitFile, nil)
+	settings.Fanout
+	planFile string
+	file     *targets.File
+	waves    []targets.Wave
+	opts     targets.Options
 }
 
 // load reads the targets file and the run's options; all exit 2 on error.
-func (o *fanoutSettings) load(s *settings.Set) error {
-	if o.targets == "" {
-		for _, flag := range o.declared {
+// Without a targets file, the fan-out flags and the command's own that
+// need one (also) are refused.
+func (o *fanoutSettings) load(s *settings.Set, also ...string) error {
+	if o.Targets == "" {
+		for _, flag := range append(append([]string(nil), settings.FanoutOnly...), also...) {
 			if from := s.From(flag); from != "" && from != "default" {
 				return exitcode.Usagef("%s: only makes sense with --targets (expected --targets FILE too)", from)
 			}
 		}
 		return nil
 	}
-	if err := regularFile(o.targets); err != nil {
+	if err := regularFile(o.Targets); err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
 	}
-	f, err := targets.Load(o.targets)
+	f, err := targets.Load(o.Targets)
 	if err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("targets"), firstProblem(err))
 	}
 	o.file, o.waves = f, f.Plan()
-	if o.onlyFailed != "" {
-		data, err := os.ReadFile(o.onlyFailed)
+	if o.OnlyFailed != "" {
+		data, err := os.ReadFile(o.OnlyFailed)
 		if err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
 		}
-		rep, err := targets.DecodeReport(data, o.onlyFailed)
+		rep, err := targets.DecodeReport(data, o.OnlyFailed)
 		if err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
 		}
 		var missing []string
 		o.waves, missing = targets.OnlyFailed(rep, o.waves)
 		if len(missing) > 0 {
-			return exitcode.Usagef("%s: targets %s are not in %s any more (expected the same targets file)", s.Source("only-failed"), strings.Join(missing, ", "), o.targets)
+			return exitcode.Usagef("%s: targets %s are not in %s any more (expected the same targets file)", s.Source("only-failed"), strings.Join(missing, ", "), o.Targets)
 		}
 	}
 	return o.runOptions(s, f.MaxConcurrency, f.Tolerance)
@@ -93,15 +71,12 @@ func (o *fanoutSettings) runOptions(s *settings.Set, fileConcurrency int, fileTo
 	if o.opts.MaxConcurrency == 0 {
 		o.opts.MaxConcurrency = targets.DefaultMaxConcurrency
 	}
-	if o.concurrency != "" {
-		n := 0
-		if _, err := fmt.Sscan(o.concurrency, &n); err != nil || n < 1 || n > 256 || fmt.Sprint(n) != o.concurrency {
-			return exitcode.Usagef("%s: %q is not a number of targets (expected 1 to 256)", s.Source("max-concurrency"), o.concurrency)
-		}
-		o.opts.MaxConcurrency = n
+	if o.Concurrency != "" {
+		// Checked when the setting was resolved.
+		o.opts.MaxConcurrency, _ = strconv.Atoi(o.Concurrency)
 	}
-	if o.tolerance != "" {
-		t, err := targets.ParseTolerance(o.tolerance)
+	if o.Tolerance != "" {
+		t, err := targets.ParseTolerance(o.Tolerance)
 		if err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
 		}
@@ -151,19 +126,19 @@ func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary
 		sum.InterruptCode = exitcode.SignalCode(in.Signal)
 	}
 	a.write([]byte(targets.Table(sum)))
-	if o.summaryFile != "" {
+	if o.SummaryFile != "" {
 		data, err := targets.SummaryJSON(sum)
 		if err == nil {
-			err = a.files.File("", o.summaryFile, data)
+			err = a.files.File("", o.SummaryFile, data)
 		}
 		if err != nil {
 			return fmt.Errorf("--summary-file: %w", err)
 		}
 	}
-	if o.junitFile != "" {
+	if o.JUnitFile != "" {
 		data, err := targets.JUnit(sum)
 		if err == nil {
-			err = a.files.File("", o.junitFile, data)
+			err = a.files.File("", o.JUnitFile, data)
 		}
 		if err != nil {
 			return fmt.Errorf("--junit-file: %w", err)

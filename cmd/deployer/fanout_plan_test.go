@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -103,7 +104,7 @@ func (g *goneChangeSets) hook() testenv.Hook {
 		name := r.Form.Get("ChangeSetName")
 		g.mu.Lock()
 		defer g.mu.Unlock()
-		if !contains(g.arns, name) {
+		if !slices.Contains(g.arns, name) {
 			return nil
 		}
 		return testenv.QueryError(http.StatusNotFound, "ChangeSetNotFound", "ChangeSet ["+name+"] does not exist")
@@ -114,7 +115,7 @@ func (g *goneChangeSets) hook() testenv.Hook {
 func arnsWith(plan map[string]string, drop ...string) []string {
 	out := []string{}
 	for id, arn := range plan {
-		if arn != "" && !contains(drop, id) {
+		if arn != "" && !slices.Contains(drop, id) {
 			out = append(out, arn)
 		}
 	}

@@ -8,60 +8,13 @@ import (
 	"github.com/deployer-dev/deployer/internal/artifact"
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cfn"
-	"github.com/deployer-dev/deployer/internal/envfile"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-// artifactSettings say where templates and code are uploaded.
-type artifactSettings struct {
-	bucket, prefix, kmsKey, owner, uploader string
-	limits                                  settings.PackLimits
-}
-
-func declareArtifacts(s *settings.Set, o *artifactSettings) {
-	s.String(settings.Decl{Flag: "artifact-bucket", Alias: "s3-bucket", Env: "DEPLOYER_ARTIFACT_BUCKET", Value: "BUCKET",
-		Help: "bucket for local code, nested templates and templates over 51,200 bytes; {region} is filled with the stack's region"}, &o.bucket, nil)
-	s.String(settings.Decl{Flag: "artifact-prefix", Alias: "s3-prefix", Env: "DEPLOYER_ARTIFACT_PREFIX", Value: "PREFIX",
-		Help: "key prefix in the artifact bucket (default: the target account id, which the kit's bucket policy scopes each account to)"}, &o.prefix, nil)
-	s.String(settings.Decl{Flag: "kms-key-id", Env: "DEPLOYER_KMS_KEY_ID", Value: "KEY",
-		Help: "KMS key for SSE of uploads (default: the bucket's default encryption)"}, &o.kmsKey, nil)
-	s.String(settings.Decl{Flag: "artifact-bucket-owner", Env: "DEPLOYER_ARTIFACT_BUCKET_OWNER", Value: "ACCOUNT",
-		Help: "account that must own the bucket, checked on every call (default: the pipeline's own account)"}, &o.owner, func(v string) error {
-		if len(v) != 12 || strings.Trim(v, "0123456789") != "" {
-			return fmt.Errorf("%q is not an account id (expected 12 digits)", v)
-		}
-		return nil
-	})
-	settings.PackageLimits(s, &o.limits)
-}
-
 // packLimits are the packager's limits as set.
-func (o artifactSettings) packLimits() artifact.Limits {
-	return artifact.Limits{Entries: o.limits.Entries, Bytes: o.limits.Bytes}
-}
-
-func (o artifactSettings) cfn() cfn.Artifacts {
-	return cfn.Artifacts{Bucket: o.bucket, Prefix: o.prefix, KMSKeyID: o.kmsKey}
-}
-
-// outputSettings say which files a run writes.
-type outputSettings struct {
-	file, env, prefix, changes string
-}
-
-func declareOutputs(s *settings.Set, o *outputSettings, changes bool) {
-	s.String(settings.Decl{Flag: "outputs-file", Env: "DEPLOYER_OUTPUTS_FILE", Value: "FILE", Help: "write outputs as a JSON object"}, &o.file, nil)
-	s.String(settings.Decl{Flag: "outputs-env", Env: "DEPLOYER_OUTPUTS_ENV", Value: "FILE", Help: "write outputs as shell-safe KEY='value' lines"}, &o.env, nil)
-	s.String(settings.Decl{Flag: "outputs-prefix", Env: "DEPLOYER_OUTPUTS_PREFIX", Value: "PREFIX", Help: "prefix of the variables in --outputs-env"}, &o.prefix, func(v string) error {
-		if !envfile.ValidName(v) {
-			return fmt.Errorf("%q is not a shell variable prefix (expected [A-Za-z_][A-Za-z0-9_]*)", v)
-		}
-		return nil
-	})
-	if changes {
-		s.String(settings.Decl{Flag: "changes-file", Env: "DEPLOYER_CHANGES_FILE", Value: "FILE", Help: "write the changes as JSON"}, &o.changes, nil)
-	}
+func packLimits(as settings.Artifacts) artifact.Limits {
+	return artifact.Limits{Entries: as.Limits.Entries, Bytes: as.Limits.Bytes}
 }
 
 // parameters reads the parameter files in order, then applies --parameter

@@ -14,7 +14,6 @@ import (
 	"github.com/deployer-dev/deployer/internal/advice"
 	"github.com/deployer-dev/deployer/internal/docgen"
 	"github.com/deployer-dev/deployer/internal/exitcode"
-	"github.com/deployer-dev/deployer/internal/settings"
 )
 
 var updateReference = flag.Bool("update-reference", false, "rewrite docs/reference from the declarations (make docs)")
@@ -31,17 +30,13 @@ func manual(t *testing.T) docgen.Manual {
 	for _, page := range referencePages {
 		a := newTestApp(nil)
 		log := runLog{Logger: zerolog.Nop()}
-		words := strings.Fields(page.name)
-		c, _, err := a.lookup(words[0], words[1:], &log)
-		if err != nil || c == nil {
+		sp, _, _, err := a.lookup(strings.Fields(page.name), &log)
+		if err != nil {
 			t.Fatalf("%s: %v", page.name, err)
 		}
-		s := settings.New(c.name, c.summary)
-		var lg settings.Logging
-		settings.Log(s, &lg)
-		c.declare(s)
+		s := declaredSettings(a, *sp, true)
 		m.Commands = append(m.Commands, docgen.Command{
-			Name: c.name, Summary: c.summary, Synopsis: c.synopsis, Settings: s.Docs(),
+			Name: sp.name, Summary: sp.summary, Synopsis: sp.synopsis, Settings: s.Docs(),
 			ExitCodes: page.exits, Examples: page.examples, Notes: page.notes,
 		})
 	}

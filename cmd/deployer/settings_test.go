@@ -30,12 +30,11 @@ func parseCommand(t *testing.T, words, args, environ []string) *settings.Set {
 	t.Helper()
 	a := newTestApp(environ)
 	log := runLog{Logger: zerolog.Nop()}
-	c, rest, err := a.lookup(words[0], append(words[1:], args...), &log)
+	sp, _, rest, err := a.lookup(append(append([]string(nil), words...), args...), &log)
 	if err != nil {
 		t.Fatalf("%v: %v", words, err)
 	}
-	s := settings.New(c.name, c.summary)
-	c.declare(s)
+	s := declaredSettings(a, *sp, false)
 	// Checks across settings (a missing stack, a missing binary) may fail
 	// after resolution; what each setting resolved to is still recorded.
 	_ = s.Parse(rest, environ)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -63,7 +64,7 @@ func fleetIDs(drop ...string) []string {
 	var out []string
 	for _, a := range fleetAccounts {
 		for _, r := range fleetRegions {
-			if id := a + "/" + r; !contains(drop, id) {
+			if id := a + "/" + r; !slices.Contains(drop, id) {
 				out = append(out, id)
 			}
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +15,6 @@ import (
 	"github.com/deployer-dev/deployer/internal/tf"
 )
 
-var tfVerbs = []string{"init", "plan", "apply", "destroy"}
-
 // tfOptions is a parsed and validated "deployer tf VERB".
 type tfOptions struct {
 	assume      settings.AssumeConfig
@@ -25,7 +22,7 @@ type tfOptions struct {
 	bin         string
 	constraint  goversion.Constraints
 	grace       time.Duration
-	outputs     outputSettings
+	outputs     settings.Outputs
 	credentials string
 	keyPrefix   string
 	legacyKey   bool // TFSTATE_FILE_NAME's key is used as it is
@@ -33,43 +30,33 @@ type tfOptions struct {
 	report      settings.Report
 }
 
-// tfCommand picks the verb; without one it follows TF_ACTION as existing
-// buildspecs set it, running init first.
-func (a *app) tfCommand(args []string) (*command, []string, error) {
-	o := &tfOptions{}
-	verb := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		verb, args = args[0], args[1:]
+// tfGroup is "deployer tf VERB"; without a verb it follows TF_ACTION as
+// existing buildspecs set it, running init first.
+var tfGroup = group{name: "tf", usage: tfUsage, noVerb: func(a *app, _ *runLog) (string, string, error) {
+	switch action := strings.TrimSpace(settings.Lookup(a.environ, "TF_ACTION")); action {
+	case "plan", "apply", "destroy":
+		return action, "TF_ACTION=" + action, nil
+	case "":
+		return noVerbError("tf: no verb given (expected deployer tf init|plan|apply|destroy, or TF_ACTION=plan|apply|destroy)")
+	default:
+		return noVerbError("TF_ACTION: %q is not known (expected plan, apply or destroy)", action)
 	}
-	if verb == "help" || (verb == "" && len(args) > 0 && helpWord(args[0])) {
-		fmt.Fprint(a.io.out, tfUsage)
-		return nil, nil, errHelp
-	}
-	if verb == "state" {
-		return a.tfStateCommand(args)
-	}
-	if verb == "" {
-		switch action := strings.TrimSpace(settings.Lookup(a.environ, "TF_ACTION")); action {
-		case "plan", "apply", "destroy":
-			verb, o.tf.InitFirst = action, true
-		case "":
-			return nil, nil, exitcode.Usagef("tf: no verb given (expected deployer tf init|plan|apply|destroy, or TF_ACTION=plan|apply|destroy)")
-		default:
-			return nil, nil, exitcode.Usagef("TF_ACTION: %q is not known (expected plan, apply or destroy)", action)
-		}
-	}
-	if !contains(tfVerbs, verb) {
-		return nil, nil, unknownWord("tf verb", verb, tfVerbs)
-	}
-	o.tf.Verb = verb
-	return &command{
+}}
+
+// tfSpec is "tf VERB".
+func tfSpec(verb string) spec {
+	return spec{
 		name:      "tf " + verb,
 		summary:   "Runs terraform/tofu " + verb + " with target-account credentials served from a loopback endpoint that refreshes them for the whole run. Arguments after -- go to terraform.",
 		synopsis:  "deployer tf " + verb + " [flags] [-- TERRAFORM_ARGS...]",
 		noSignals: true,
-		declare:   func(s *settings.Set) { a.declareTf(s, o) },
-		run:       func(ctx context.Context, log zerolog.Logger) error { return a.runTf(ctx, o, log) },
-	}, args, nil
+		build: func(a *app, c call) (func(*settings.Set), runFunc) {
+			o := &tfOptions{}
+			o.tf.Verb, o.tf.InitFirst = verb, c.implicit
+			return func(s *settings.Set) { a.declareTf(s, o) },
+				func(ctx context.Context, log zerolog.Logger) error { return a.runTf(ctx, o, log) }
+		},
+	}
 }
 
 const tfUsage = `usage: deployer tf <verb> [flags] [-- TERRAFORM_ARGS...]
@@ -83,17 +70,22 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 	t, b := &o.tf, &o.tf.Backend
 	var bin, want, dir, grace string
 	settings.Assume(s, &o.assume, a.host)
-	s.String(settings.Decl{Flag: "terraform-bin", Env: "DEPLOYER_TERRAFORM_BIN", Value: "PATH", Help: "terraform or tofu binary (default terraform, then tofu, on PATH)"}, &bin, nil)
-	s.String(settings.Decl{Flag: "terraform-version", Env: "DEPLOYER_TERRAFORM_VERSION", Value: "CONSTRAINT", Help: "version constraint the binary must meet, e.g. \">= 1.5\""}, &want, nil)
-	s.String(settings.Decl{Flag: "dir", Env: "DEPLOYER_TF_DIR", Default: ".", Value: "DIR", Help: "the configuration's directory"}, &dir, nil)
-	declareBackend(s, b, &o.keyPrefix, &o.credentials)
-	s.String(settings.Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE", Help: "plan file (default .deployer/plan.tfplan in --dir); apply applies it when it exists"}, &t.PlanFile, nil)
-	s.Bool(settings.Decl{Flag: "detailed-exitcode", Env: "DEPLOYER_DETAILED_EXITCODE", Help: "plan: exit 2 when there are changes, as terraform does"}, &t.DetailedExitcode)
-	s.Bool(settings.Decl{Flag: "allow-destroy", Env: "DEPLOYER_ALLOW_DESTROY", Help: "apply: accept a plan that deletes or replaces resources"}, &t.AllowDestroy)
-	declareOutputs(s, &o.outputs, true)
-	s.Bool(settings.Decl{Flag: "include-sensitive", Env: "DEPLOYER_INCLUDE_SENSITIVE", Help: "also write sensitive outputs"}, &t.IncludeSensitive)
-	s.String(settings.Decl{Flag: "interrupt-grace", Env: "DEPLOYER_INTERRUPT_GRACE", Default: "60s", Value: "DURATION", Help: "after forwarding an interrupt, how long terraform may take before it is killed"}, &grace, nil)
-	declareFanout(s, &o.fanout, false)
+	settings.TerraformBin.Bind(s, &bin)
+	settings.TerraformVersion.Bind(s, &want)
+	settings.TerraformDir.Bind(s, &dir)
+	settings.BackendBucket.Bind(s, &b.Bucket)
+	settings.BackendKey.Bind(s, &b.Key)
+	settings.BackendKeyPrefix.Bind(s, &o.keyPrefix)
+	settings.BackendRegion.Bind(s, &b.Region)
+	settings.BackendConfig.Bind(s, &b.Config)
+	settings.BackendCredentials.Bind(s, &o.credentials)
+	settings.TerraformPlanFile.Bind(s, &t.PlanFile)
+	settings.DetailedExitcode.Bind(s, &t.DetailedExitcode)
+	settings.AllowDestroy.Bind(s, &t.AllowDestroy)
+	settings.OutputsGroup(s, &o.outputs, true)
+	settings.IncludeSensitive.Bind(s, &t.IncludeSensitive)
+	settings.InterruptGrace.Bind(s, &grace)
+	settings.FanoutGroup(s, &o.fanout.Fanout)
 	settings.ReportGroup(s, &o.report)
 	// The deploy flags old one-line buildspecs pass to every step.
 	s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &deployOptions{}) })
@@ -111,9 +103,7 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 			return exitcode.Usagef("%s: %q is not a directory (expected the terraform configuration's directory)", s.Source("dir"), dir)
 		}
 		t.Dir, _ = filepath.Abs(dir)
-		if o.grace, err = settings.PositiveDuration(grace); err != nil {
-			return exitcode.Usagef("%s: %v", s.Source("interrupt-grace"), err)
-		}
+		o.grace, _ = settings.PositiveDuration(grace) // checked when resolved
 		b.SourceCredentials = o.credentials == "source"
 		o.legacyKey = legacyKey(s, &o.keyPrefix)
 		t.Extra = s.Args()
@@ -131,7 +121,7 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 				t.SavedPlan = true
 			}
 		}
-		t.WantOutputs = o.outputs.file != "" || o.outputs.env != ""
+		t.WantOutputs = o.outputs.File != "" || o.outputs.Env != ""
 		return a.checkTfFanout(s, o)
 	})
 }
@@ -146,13 +136,4 @@ func backendKey(key, prefix, account, region string) string {
 		key = prefix + key
 	}
 	return strings.NewReplacer("{account}", account, "{region}", region).Replace(key)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -30,7 +30,7 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 		return exitcode.Usagef("--backend-key: each target needs a state of its own (expected --backend-key with --targets, e.g. '{account}/{region}/app.tfstate')")
 	}
 	if o.tf.SavedPlan {
-		return exitcode.Usagef("%s: each target plans into its own file under --dir (expected no --plan-file with --targets)", s.Source("plan-file"))
+		return exitcode.Usagef("%s: each target plans into its own file under --dir (expected no --tf-plan-file with --targets)", s.Source("tf-plan-file"))
 	}
 	if err := checkPlaceholders(s.Source("backend-key"), o.tf.Backend.Key, nil); err != nil {
 		return err
@@ -45,7 +45,7 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 		}
 		keys[key] = t.ID()
 	}
-	for flag, path := range map[string]string{"outputs-file": o.outputs.file, "outputs-env": o.outputs.env, "changes-file": o.outputs.changes} {
+	for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env, "changes-file": o.outputs.Changes} {
 		if err := checkPlaceholders(s.Source(flag), path, o.fanout.waves); err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger)
 	sctx, stop := a.signals.context(ctx, log)
 	defer stop()
 	ctx = sctx
-	rep := newChangeReport(o.report, reportCommand("tf "+o.tf.Verb, false, o.fanout.targets), targetIDs(o.fanout.waves))
+	rep := newChangeReport(o.report, reportCommand("tf "+o.tf.Verb, false, o.fanout.Targets), targetIDs(o.fanout.waves))
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.tfOne(context.WithoutCancel(ctx), fl, o, t, tlog)
@@ -110,9 +110,9 @@ func (a *app) tfOne(ctx context.Context, fl *fleet, o *tfOptions, t targets.Targ
 		buf.WriteString(res.Plan.String() + "\n")
 		a.write(buf.Bytes())
 	}
-	files := outputSettings{file: targets.Fill(o.outputs.file, t), env: targets.Fill(o.outputs.env, t), prefix: o.outputs.prefix, changes: targets.Fill(o.outputs.changes, t)}
-	if res.Plan != nil && files.changes != "" {
-		if err := a.files.JSON(t.ID(), files.changes, res.Plan); err != nil && runErr == nil {
+	files := settings.Outputs{File: targets.Fill(o.outputs.File, t), Env: targets.Fill(o.outputs.Env, t), Prefix: o.outputs.Prefix, Changes: targets.Fill(o.outputs.Changes, t)}
+	if res.Plan != nil && files.Changes != "" {
+		if err := a.files.JSON(t.ID(), files.Changes, res.Plan); err != nil && runErr == nil {
 			runErr = fmt.Errorf("--changes-file: %w", err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/credserver"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/output"
+	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/tf"
 )
 
@@ -116,16 +117,16 @@ func (a *app) presentTf(o *tfOptions, res tf.Result, log zerolog.Logger) error {
 		return nil
 	}
 	output.PlanSummary(a.io.err, *res.Plan)
-	if o.outputs.changes != "" {
-		if err := a.files.JSON("", o.outputs.changes, res.Plan); err != nil {
+	if o.outputs.Changes != "" {
+		if err := a.files.JSON("", o.outputs.Changes, res.Plan); err != nil {
 			return fmt.Errorf("--changes-file: %w", err)
 		}
 	}
 	if o.tf.Verb == "plan" {
-		if o.outputs.env == "" {
+		if o.outputs.Env == "" {
 			return nil
 		}
-		return a.writeOutputs("", outputSettings{env: o.outputs.env, prefix: o.outputs.prefix},
+		return a.writeOutputs("", settings.Outputs{Env: o.outputs.Env, Prefix: o.outputs.Prefix},
 			map[string]string{"HAS_CHANGES": fmt.Sprint(res.Plan.HasChanges)}, log)
 	}
 	if res.Outputs == nil {

@@ -13,21 +13,6 @@ import (
 	"github.com/deployer-dev/deployer/internal/tf"
 )
 
-// declareBackend declares the S3 backend's settings, shared by the tf verbs
-// and "tf state move"; keyPrefix nil leaves out the key settings, which the
-// move takes as --from and --to.
-func declareBackend(s *settings.Set, b *tf.Backend, keyPrefix, credentials *string) {
-	s.String(settings.Decl{Flag: "backend-bucket", Env: "DEPLOYER_BACKEND_BUCKET", Legacy: []string{"TFSTATE_BUCKET_NAME"}, Value: "BUCKET", Help: "S3 state bucket"}, &b.Bucket, nil)
-	if keyPrefix != nil {
-		s.String(settings.Decl{Flag: "backend-key", Env: "DEPLOYER_BACKEND_KEY", Legacy: []string{"TFSTATE_FILE_NAME"}, Value: "KEY", Help: "S3 state key; {account} and {region} are filled in"}, &b.Key, nil)
-		s.String(settings.Decl{Flag: "backend-key-prefix", Env: "DEPLOYER_BACKEND_KEY_PREFIX", Default: "{account}/", Value: "PREFIX",
-			Help: "put before --backend-key unless the key already holds {account}; \"none\" for none (the kit scopes each account to its own prefix)"}, keyPrefix, nil)
-	}
-	s.String(settings.Decl{Flag: "backend-region", Env: "DEPLOYER_BACKEND_REGION", Value: "REGION", Help: "region of the state bucket"}, &b.Region, nil)
-	s.List(settings.Decl{Flag: "backend-config", Env: "DEPLOYER_BACKEND_CONFIG", Value: "K=V", Help: "extra backend setting, repeatable (variable: comma-separated); secrets are refused"}, &b.Config, tf.CheckBackendConfig)
-	s.String(settings.Decl{Flag: "backend-credentials", Env: "DEPLOYER_BACKEND_CREDENTIALS", Default: "target", Value: "WHOSE", Help: "whose credentials the state backend uses: target or source"}, credentials, settings.OneOf("target", "source"))
-}
-
 // stateMoveOptions is a parsed "deployer tf state move".
 type stateMoveOptions struct {
 	assume      settings.AssumeConfig
@@ -36,27 +21,23 @@ type stateMoveOptions struct {
 	move        tf.MoveOptions
 }
 
-// tfStateCommand is "deployer tf state move": the one-time move of a state
+// tfStateGroup is "deployer tf state VERB".
+var tfStateGroup = group{name: "tf state", usage: tfStateUsage, noVerb: func(a *app, _ *runLog) (string, string, error) {
+	fmt.Fprint(a.io.out, tfStateUsage)
+	return noVerbError("tf state: no verb given (expected deployer tf state move --from KEY --to KEY)")
+}}
+
+// tfStateMoveSpec is "deployer tf state move": the one-time move of a state
 // object to the key deployer uses, under terraform's lock.
-func (a *app) tfStateCommand(args []string) (*command, []string, error) {
-	if len(args) == 0 || helpWord(args[0]) {
-		fmt.Fprint(a.io.out, tfStateUsage)
-		if len(args) == 0 {
-			return nil, nil, exitcode.Usagef("tf state: no verb given (expected deployer tf state move --from KEY --to KEY)")
-		}
-		return nil, nil, errHelp
-	}
-	if args[0] != "move" {
-		return nil, nil, unknownWord("tf state verb", args[0], []string{"move"})
-	}
-	o := &stateMoveOptions{}
-	return &command{
-		name:     "tf state move",
-		summary:  "Moves a terraform state object in the S3 backend's bucket from one key to another under terraform's lock, checking lineage and serial and reading the copy back; the old object is kept unless --delete-source. Running it again is a no-op.",
-		synopsis: "deployer tf state move --from KEY --to KEY [flags]",
-		declare:  func(s *settings.Set) { a.declareStateMove(s, o) },
-		run:      func(ctx context.Context, log zerolog.Logger) error { return a.runStateMove(ctx, o, log) },
-	}, args[1:], nil
+var tfStateMoveSpec = spec{
+	name:     "tf state move",
+	summary:  "Moves a terraform state object in the S3 backend's bucket from one key to another under terraform's lock, checking lineage and serial and reading the copy back; the old object is kept unless --delete-source. Running it again is a no-op.",
+	synopsis: "deployer tf state move --from KEY --to KEY [flags]",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &stateMoveOptions{}
+		return func(s *settings.Set) { a.declareStateMove(s, o) },
+			func(ctx context.Context, log zerolog.Logger) error { return a.runStateMove(ctx, o, log) }
+	},
 }
 
 const tfStateUsage = `usage: deployer tf state move --from KEY --to KEY [flags]
@@ -68,7 +49,10 @@ run "deployer tf state move -h" for its flags.
 
 func (a *app) declareStateMove(s *settings.Set, o *stateMoveOptions) {
 	settings.Assume(s, &o.assume, a.host)
-	declareBackend(s, &o.backend, nil, &o.credentials)
+	settings.BackendBucket.Bind(s, &o.backend.Bucket)
+	settings.BackendRegion.Bind(s, &o.backend.Region)
+	settings.BackendConfig.Bind(s, &o.backend.Config)
+	settings.BackendCredentials.Bind(s, &o.credentials)
 	s.String(settings.Decl{Flag: "from", Value: "KEY", Help: "key the state is at now; {account} and {region} are filled in"}, &o.move.From, nil)
 	s.String(settings.Decl{Flag: "to", Value: "KEY", Help: "key to move it to; {account} and {region} are filled in"}, &o.move.To, nil)
 	s.Bool(settings.Decl{Flag: "delete-source", Help: "delete the old object once the copy is read back and matches"}, &o.move.DeleteSource)

@@ -16,17 +16,17 @@ type whoamiOptions struct {
 	output string
 }
 
-func (a *app) whoamiCommand() *command {
-	o := &whoamiOptions{}
-	return &command{
-		name:    "whoami",
-		summary: "Prints the identity after role assumption (account, ARN, user id) on stdout.",
-		declare: func(s *settings.Set) {
-			settings.Assume(s, &o.assume, a.host)
-			s.String(settings.Decl{Flag: "output", Default: "text", Value: "FORMAT", Help: "output format: text or json"}, &o.output, settings.OneOf("text", "json"))
-		},
-		run: func(ctx context.Context, log zerolog.Logger) error { return a.whoami(ctx, o, log) },
-	}
+var whoamiSpec = spec{
+	name:    "whoami",
+	summary: "Prints the identity after role assumption (account, ARN, user id) on stdout.",
+	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+		o := &whoamiOptions{}
+		return func(s *settings.Set) {
+				settings.Assume(s, &o.assume, a.host)
+				s.String(settings.Decl{Flag: "output", Default: "text", Value: "FORMAT", Help: "output format: text or json"}, &o.output, settings.OneOf("text", "json"))
+			},
+			func(ctx context.Context, log zerolog.Logger) error { return a.whoami(ctx, o, log) }
+	},
 }
 
 // whoami prints the identity after assumption on stdout.

@@ -33,12 +33,11 @@ type Host struct {
 	Now  func() time.Time
 }
 
-// Assume declares the role-assumption settings every command that acts in a
-// target account takes.
-func Assume(s *Set, c *AssumeConfig, h Host) {
-	a := &c.Assume
-	s.List(Decl{Flag: "role-arn", Env: "DEPLOYER_ROLE_ARN", Legacy: []string{"TARGET_ROLE_ARN"}, Value: "ARN",
-		Help: "role to assume; repeat for a chain of hops (variables: comma-separated)"}, &a.RoleARNs, func(roles []string) error {
+// The credentials group: where the source credentials come from and which
+// roles to assume.
+var (
+	RoleARN = list("credentials", Decl{Flag: "role-arn", Env: "DEPLOYER_ROLE_ARN", Legacy: []string{"TARGET_ROLE_ARN"}, Value: "ARN",
+		Help: "role to assume; repeat for a chain of hops (variables: comma-separated)"}, func(roles []string) error {
 		for _, r := range roles {
 			if _, err := assume.RoleAccount(r); err != nil {
 				return err
@@ -46,47 +45,67 @@ func Assume(s *Set, c *AssumeConfig, h Host) {
 		}
 		return nil
 	})
-	s.String(Decl{Flag: "external-id", Env: "DEPLOYER_EXTERNAL_ID", Value: "ID", Help: "external id for the last hop"}, &a.ExternalID, func(v string) error {
+	ExternalID = str("credentials", Decl{Flag: "external-id", Env: "DEPLOYER_EXTERNAL_ID", Value: "ID", Help: "external id for the last hop"}, func(v string) error {
 		if !assume.ValidExternalID(v) {
 			// Not a secret, but shown only by length.
 			return fmt.Errorf("value of %d characters is not an external id (expected 2 to 1224 of [A-Za-z0-9+=,.@:/-])", len(v))
 		}
 		return nil
 	})
-	s.String(Decl{Flag: "session-name", Env: "DEPLOYER_SESSION_NAME", Legacy: []string{"TARGET_ROLE_SESSION"}, Value: "NAME",
-		Help: "role session name (default from CODEBUILD_BUILD_ID or CODEPIPELINE_EXECUTION_ID)"}, &a.SessionName, func(v string) error {
+	SessionName = str("credentials", Decl{Flag: "session-name", Env: "DEPLOYER_SESSION_NAME", Legacy: []string{"TARGET_ROLE_SESSION"}, Value: "NAME",
+		Help: "role session name (default from CODEBUILD_BUILD_ID or CODEPIPELINE_EXECUTION_ID)"}, func(v string) error {
 		if !assume.ValidSessionName(v) {
 			return fmt.Errorf("%q is not a session name STS accepts (expected 2 to 64 of [A-Za-z0-9_+=,.@-])", v)
 		}
 		return nil
 	})
-	s.String(Decl{Flag: "duration", Env: "DEPLOYER_DURATION", Value: "DURATION",
-		Help: "session duration, 900 to 43200 seconds or e.g. 1h (default 1h)"}, new(string), func(v string) error {
-		d, err := assume.ParseDuration(v)
-		a.Duration = d
+	SessionDuration = str("credentials", Decl{Flag: "duration", Env: "DEPLOYER_DURATION", Value: "DURATION",
+		Help: "session duration, 900 to 43200 seconds or e.g. 1h (default 1h)"}, func(v string) error {
+		_, err := assume.ParseDuration(v)
 		return err
 	})
-	s.String(Decl{Flag: "region", Env: "DEPLOYER_REGION", Value: "REGION", Help: "AWS region (else the SDK's AWS_REGION or the profile's)"}, &c.Source.Region, nil)
-	s.String(Decl{Flag: "profile", Env: "DEPLOYER_PROFILE", Value: "NAME", Help: "source profile for local runs (else the SDK's AWS_PROFILE)"}, &c.Source.Profile, nil)
-	s.String(Decl{Flag: "source-identity", Env: "DEPLOYER_SOURCE_IDENTITY", Value: "ID", Help: "STS source identity"}, &a.SourceIdentity, func(v string) error {
+	Region         = str("credentials", Decl{Flag: "region", Env: "DEPLOYER_REGION", Value: "REGION", Help: "AWS region (else the SDK's AWS_REGION or the profile's)"}, nil)
+	Profile        = str("credentials", Decl{Flag: "profile", Env: "DEPLOYER_PROFILE", Value: "NAME", Help: "source profile for local runs (else the SDK's AWS_PROFILE)"}, nil)
+	SourceIdentity = str("credentials", Decl{Flag: "source-identity", Env: "DEPLOYER_SOURCE_IDENTITY", Value: "ID", Help: "STS source identity"}, func(v string) error {
 		if !assume.ValidSourceIdentity(v) {
 			return fmt.Errorf("%q is not a source identity (expected 2 to 64 of [A-Za-z0-9_+=,.@-])", v)
 		}
 		return nil
 	})
-	s.List(Decl{Flag: "session-tag", Env: "DEPLOYER_SESSION_TAGS", Value: "K=V", Help: "session tag, repeatable (variable: comma-separated)"}, new([]string), func(v []string) error {
-		tags, err := assume.ParseTags(v)
-		a.Tags = tags
+	SessionTags = list("credentials", Decl{Flag: "session-tag", Env: "DEPLOYER_SESSION_TAGS", Value: "K=V", Help: "session tag, repeatable (variable: comma-separated)"}, func(v []string) error {
+		_, err := assume.ParseTags(v)
 		return err
 	})
-	s.String(Decl{Flag: "refresh-before", Env: "DEPLOYER_REFRESH_BEFORE", Value: "DURATION",
-		Help: "renew credentials this long before they expire"}, new(string), func(v string) error {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
+	RefreshBefore = str("credentials", Decl{Flag: "refresh-before", Env: "DEPLOYER_REFRESH_BEFORE", Value: "DURATION",
+		Help: "renew credentials this long before they expire"}, func(v string) error {
+		if d, err := time.ParseDuration(v); err != nil || d < 0 {
 			return fmt.Errorf("%q is not a duration (expected e.g. 5m)", v)
 		}
-		a.RefreshBefore = d
 		return nil
+	})
+)
+
+// Assume declares the role-assumption settings every command that acts in a
+// target account takes.
+func Assume(s *Set, c *AssumeConfig, h Host) {
+	a := &c.Assume
+	RoleARN.Bind(s, &a.RoleARNs)
+	ExternalID.Bind(s, &a.ExternalID)
+	SessionName.Bind(s, &a.SessionName)
+	SessionDuration.Apply(s, func(v string) (err error) {
+		a.Duration, err = assume.ParseDuration(v)
+		return err
+	})
+	Region.Bind(s, &c.Source.Region)
+	Profile.Bind(s, &c.Source.Profile)
+	SourceIdentity.Bind(s, &a.SourceIdentity)
+	SessionTags.Apply(s, func(v []string) (err error) {
+		a.Tags, err = assume.ParseTags(v)
+		return err
+	})
+	RefreshBefore.Apply(s, func(v string) (err error) {
+		a.RefreshBefore, err = time.ParseDuration(v)
+		return err
 	})
 	s.After(func() error {
 		if a.ExternalID != "" && len(a.RoleARNs) == 0 {
@@ -107,16 +126,27 @@ type Logging struct {
 	Format, Level string
 }
 
+// The logging group, which every command takes.
+var (
+	LogFormat = str("logging", Decl{Flag: "log-format", Env: "DEPLOYER_LOG_FORMAT", Default: "console", Value: "FORMAT", Help: "log format on stderr: console or json"}, oneOf("console", "json"))
+	LogLevel  = str("logging", Decl{Flag: "log-level", Env: "DEPLOYER_LOG_LEVEL", Default: "info", Value: "LEVEL", Help: "log level: debug, info, warn or error"}, oneOf("debug", "info", "warn", "error"))
+)
+
 // Log declares --log-format and --log-level, which every command takes.
 func Log(s *Set, l *Logging) {
-	s.String(Decl{Flag: "log-format", Env: "DEPLOYER_LOG_FORMAT", Default: "console", Value: "FORMAT", Help: "log format on stderr: console or json"}, &l.Format, oneOf("console", "json"))
-	s.String(Decl{Flag: "log-level", Env: "DEPLOYER_LOG_LEVEL", Default: "info", Value: "LEVEL", Help: "log level: debug, info, warn or error"}, &l.Level, oneOf("debug", "info", "warn", "error"))
+	LogFormat.Bind(s, &l.Format)
+	LogLevel.Bind(s, &l.Level)
 }
 
-// Timeout declares --timeout: how long to wait before giving up (exit 4).
+// TimeoutSetting is how long a command waits before giving up (exit 4).
+var TimeoutSetting = str("wait", Decl{Flag: "timeout", Env: "DEPLOYER_TIMEOUT", Value: "DURATION", Help: "give up waiting after this long, exit 4 (e.g. 45m)"}, func(v string) error {
+	_, err := PositiveDuration(v)
+	return err
+})
+
+// Timeout declares --timeout into d.
 func Timeout(s *Set, d *time.Duration) {
-	s.String(Decl{Flag: "timeout", Env: "DEPLOYER_TIMEOUT", Value: "DURATION", Help: "give up waiting after this long, exit 4 (e.g. 45m)"}, new(string), func(v string) error {
-		var err error
+	TimeoutSetting.Apply(s, func(v string) (err error) {
 		*d, err = PositiveDuration(v)
 		return err
 	})

@@ -9,12 +9,18 @@ import (
 
 // flagValue adapts an item to flag.Value; every given value is kept, so a
 // list flag repeats and a string flag takes the last one.
-type flagValue struct{ it *item }
+type flagValue struct {
+	it   *item
+	name string // the spelling this value is registered under
+}
 
 func (f flagValue) String() string { return "" }
 func (f flagValue) Set(v string) error {
 	f.it.flagged = append(f.it.flagged, v)
 	f.it.isSet = true
+	if f.name == f.it.OldFlag {
+		f.it.spelled = f.name // errors name the spelling the user typed
+	}
 	return nil
 }
 
@@ -30,13 +36,14 @@ func (b boolValue) Set(v string) error {
 }
 
 func (s *Set) register(fs *flag.FlagSet, it *item) {
-	var v flag.Value = flagValue{it}
-	if it.kind == kindBool {
-		v = boolValue{flagValue{it}}
-	}
-	fs.Var(v, it.Flag, it.Help)
-	if it.Alias != "" && fs.Lookup(it.Alias) == nil {
-		fs.Var(v, it.Alias, it.Help)
+	for _, name := range it.Names() {
+		var v flag.Value = flagValue{it, name}
+		if it.kind == kindBool {
+			v = boolValue{flagValue{it, name}}
+		}
+		if fs.Lookup(name) == nil {
+			fs.Var(v, name, it.Help)
+		}
 	}
 }
 

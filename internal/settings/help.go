@@ -57,20 +57,16 @@ func (it *item) helpLine() string {
 	if it.Default != "" {
 		notes = append(notes, "default "+it.Default)
 	}
+	if it.OldFlag != "" {
+		notes = append(notes, "old spelling --"+it.OldFlag)
+	}
 	if len(notes) > 0 {
 		line += " (" + strings.Join(notes, "; ") + ")"
 	}
 	return line
 }
 
-// vars are the variables that set the item, DEPLOYER_* first.
-func (it *item) vars() []string {
-	var v []string
-	if it.Env != "" {
-		v = append(v, it.Env)
-	}
-	return append(v, it.Legacy...)
-}
+func (it *item) vars() []string { return it.Vars() }
 
 // Markdown is the reference table of the command's settings, as the README
 // carries it; a test keeps the two equal.
@@ -90,6 +86,9 @@ func (s *Set) Markdown() string {
 			def = "`" + it.Default + "`"
 		}
 		help := strings.ReplaceAll(it.Help, "|", "\\|")
+		if it.OldFlag != "" {
+			help += " (old spelling `--" + it.OldFlag + "`)"
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", strings.ReplaceAll(it.spelling(), "|", "\\|"), vars, def, help)
 	}
 	return b.String()

@@ -13,25 +13,32 @@ type PackLimits struct {
 	Bytes   int64
 }
 
-// PackageLimits declares --max-package-entries and --max-package-bytes.
-func PackageLimits(s *Set, l *PackLimits) {
-	s.String(Decl{Flag: "max-package-entries", Env: "DEPLOYER_MAX_PACKAGE_ENTRIES", Value: "N",
-		Help: "most files and directories one zipped directory may hold (default 100000)"}, new(string), func(v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
+// The packaging limits of the artifact group: how much one zipped
+// directory may hold.
+var (
+	MaxPackageEntries = str("artifact", Decl{Flag: "max-package-entries", Env: "DEPLOYER_MAX_PACKAGE_ENTRIES", Value: "N",
+		Help: "most files and directories one zipped directory may hold (default 100000)"}, func(v string) error {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
 			return fmt.Errorf("%q is not a count (expected a whole number above 0, like 200000)", v)
 		}
-		l.Entries = n
 		return nil
 	})
-	s.String(Decl{Flag: "max-package-bytes", Env: "DEPLOYER_MAX_PACKAGE_BYTES", Value: "SIZE",
-		Help: "most bytes, unzipped, one zipped directory may hold (default 1GiB; accepts MiB and GiB)"}, new(string), func(v string) error {
-		n, err := ParseSize(v)
-		if err != nil {
-			return err
-		}
-		l.Bytes = n
-		return nil
+	MaxPackageBytes = str("artifact", Decl{Flag: "max-package-bytes", Env: "DEPLOYER_MAX_PACKAGE_BYTES", Value: "SIZE",
+		Help: "most bytes, unzipped, one zipped directory may hold (default 1GiB; accepts MiB and GiB)"}, func(v string) error {
+		_, err := ParseSize(v)
+		return err
+	})
+)
+
+// PackageLimits declares the packaging limits into l.
+func PackageLimits(s *Set, l *PackLimits) {
+	MaxPackageEntries.Apply(s, func(v string) (err error) {
+		l.Entries, err = strconv.Atoi(v)
+		return err
+	})
+	MaxPackageBytes.Apply(s, func(v string) (err error) {
+		l.Bytes, err = ParseSize(v)
+		return err
 	})
 }
 

@@ -30,6 +30,12 @@ type Decl struct {
 	Variadic bool     // list settings: the flag also takes the bare words after it
 	Split    bool     // list settings: a flag value is split on commas too
 	Value    string   // the placeholder in help (NAME, FILE, ...)
+	// OldFlag is an earlier spelling still accepted by the commands that
+	// declare the setting, where it cannot be mistaken for another setting.
+	OldFlag string
+	// Group names the shared group the setting belongs to ("target",
+	// "change set", ...); "" for a setting of one command.
+	Group string
 }
 
 // kind says how a setting is registered and read.
@@ -48,6 +54,7 @@ type item struct {
 	apply   func(vals []string) error // the parser; writes the destination
 	flagged []string                  // values given on the command line
 	isSet   bool                      // the flag (or its alias) was given
+	spelled string                    // the old spelling, when that was given
 	from    string                    // where the resolved value came from
 	raw     []string                  // the resolved values, before parsing
 	ignored bool                      // a sibling verb's setting, accepted and unused
@@ -62,6 +69,7 @@ type Set struct {
 	after   []func() error
 	args    []string
 	environ []string
+	dups    []string
 	// Ignored lists the flags of sibling verbs that were given and ignored.
 	Ignored []string
 }
@@ -77,11 +85,38 @@ func (s *Set) Name() string { return s.name }
 func (s *Set) add(d Decl, k kind, apply func([]string) error) {
 	it := &item{Decl: d, kind: k, apply: apply}
 	s.items = append(s.items, it)
-	s.byFlag[d.Flag] = it
-	if d.Alias != "" {
-		s.byFlag[d.Alias] = it
+	for _, name := range d.Names() {
+		if _, taken := s.byFlag[name]; taken {
+			s.dups = append(s.dups, name)
+		}
+		s.byFlag[name] = it
 	}
 }
+
+// Names are the flag spellings of the declaration: its flag, alias and old
+// spelling.
+func (d Decl) Names() []string {
+	names := []string{d.Flag}
+	for _, n := range []string{d.Alias, d.OldFlag} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Vars are the variables that set the declaration, DEPLOYER_* first.
+func (d Decl) Vars() []string {
+	var v []string
+	if d.Env != "" {
+		v = append(v, d.Env)
+	}
+	return append(v, d.Legacy...)
+}
+
+// Duplicates lists the flag spellings declared more than once in the set; a
+// test keeps it empty.
+func (s *Set) Duplicates() []string { return s.dups }
 
 // String declares a string setting parsed by parse (nil: taken as given).
 // parse receives the raw value and returns an error that states the expected
@@ -235,6 +270,9 @@ func (s *Set) Parse(args, environ []string) error {
 func (s *Set) resolve(it *item) (vals []string, from string) {
 	if it.isSet {
 		from = "--" + it.Flag
+		if it.spelled != "" {
+			from = "--" + it.spelled
+		}
 		if it.kind == kindList && it.Split {
 			return splitEach(it.flagged, ","), from
 		}
@@ -276,9 +314,9 @@ func (s *Set) IgnoreFrom(declare func(*Set)) {
 		it.apply = func([]string) error { return nil }
 		s.items = append(s.items, it)
 		s.byFlag[it.Flag] = it
-		if it.Alias != "" {
-			if _, taken := s.byFlag[it.Alias]; !taken {
-				s.byFlag[it.Alias] = it
+		for _, name := range it.Names()[1:] {
+			if _, taken := s.byFlag[name]; !taken {
+				s.byFlag[name] = it
 			}
 		}
 	}

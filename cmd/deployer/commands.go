@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+)
+
+// spec is one command: its words, its help, and how to build it. Each
+// command's file holds its spec, options and run step; commandTable lists
+// them all, and nothing else needs to change to add one.
+type spec struct {
+	name     string // "cfn deploy"
+	summary  string
+	synopsis string // usage line; default "deployer NAME [flags]"
+	// noSignals: the command forwards signals to a child itself instead of
+	// ending its context on the first one.
+	noSignals bool
+	// build makes the command's options afresh: declare registers its
+	// settings (shared groups from internal/settings, its own beside them)
+	// and run does the work once they are resolved.
+	build func(a *app, c call) (declare func(*settings.Set), run runFunc)
+}
+
+type runFunc func(ctx context.Context, log zerolog.Logger) error
+
+// call is how the command was named: implicit when the verb came from
+// ACTION, BUILD_ACTION or TF_ACTION rather than the command line, via
+// naming that variable and its value ("ACTION=update-stack").
+type call struct {
+	implicit bool
+	via      string
+}
+
+// commandTable is every command, in the order help lists them.
+func commandTable() []spec {
+	return []spec{
+		whoamiSpec, envSpec, execSpec,
+		cfnDeploySpec, cfnDeleteSpec, cfnPackageSpec, cfnExecuteSpec, stacksetDeploySpec, stacksetDeleteSpec,
+		tfSpec("init"), tfSpec("plan"), tfSpec("apply"), tfSpec("destroy"), tfStateMoveSpec,
+		doctorSpec, versionSpec,
+	}
+}
+
+// group is a word that takes a verb ("cfn", "cfn stackset", "tf").
+type group struct {
+	name  string
+	usage string // printed for "NAME help" and "NAME -h"
+	// noVerb picks the verb when none is given (the variables old
+	// buildspecs set), or says what was expected.
+	noVerb func(a *app, log *runLog) (verb, via string, err error)
+}
+
+func groupTable() []group {
+	return []group{cfnGroup, stacksetGroup, tfGroup, tfStateGroup}
+}
+
+// lookup finds the command the first words of args name; it returns a nil
+// spec (and errHelp) when it printed a group's help.
+func (a *app) lookup(args []string, log *runLog) (sp *spec, c call, rest []string, err error) {
+	name, rest := args[0], args[1:]
+	for {
+		for _, s := range commandTable() {
+			if s.name == name {
+				return &s, c, rest, nil
+			}
+		}
+		g, ok := findGroup(name)
+		if !ok {
+			return nil, c, nil, unknownWord(wordKind(name), lastWord(name), verbsOf(parentOf(name)))
+		}
+		verb := ""
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			verb, rest = rest[0], rest[1:]
+		}
+		if verb == "help" || (verb == "" && len(rest) > 0 && helpWord(rest[0])) {
+			fmt.Fprint(a.io.out, g.usage)
+			return nil, c, nil, errHelp
+		}
+		if verb == "" {
+			if verb, c.via, err = g.noVerb(a, log); err != nil {
+				return nil, c, nil, err
+			}
+			c.implicit = true
+		}
+		name += " " + verb
+	}
+}
+
+func findGroup(name string) (group, bool) {
+	for _, g := range groupTable() {
+		if g.name == name {
+			return g, true
+		}
+	}
+	return group{}, false
+}
+
+// verbsOf lists the words that may follow prefix ("" for the top level).
+func verbsOf(prefix string) []string {
+	var words []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if parentOf(name) != prefix {
+			return
+		}
+		if w := lastWord(name); !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	for _, s := range commandTable() {
+		for n := s.name; n != ""; n = parentOf(n) {
+			add(n)
+		}
+	}
+	return words
+}
+
+func parentOf(name string) string {
+	if i := strings.LastIndexByte(name, ' '); i >= 0 {
+		return name[:i]
+	}
+	return ""
+}
+
+func lastWord(name string) string { return name[strings.LastIndexByte(name, ' ')+1:] }
+
+// wordKind names an unknown word for its error: "command", "cfn verb".
+func wordKind(name string) string {
+	if p := parentOf(name); p != "" {
+		return p + " verb"
+	}
+	return "command"
+}
+
+// declareAll registers a command's settings after the logging group every
+// command takes.
+func declareAll(s *settings.Set, declare func(*settings.Set), lg *settings.Logging) {
+	settings.Log(s, lg)
+	declare(s)
+}
+
+// noVerbError is the exit-2 error of a group given no verb.
+func noVerbError(format string, args ...any) (string, string, error) {
+	return "", "", exitcode.Usagef(format, args...)
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/deployer-dev/deployer/internal/settings"
+)
+
+// commandReference is every command of the table with the settings it
+// declares, the logging group included (Group "logging"): what the
+// reference documentation is generated from and what the check of "one
+// name, one meaning" walks. Nothing is parsed and nothing is called.
+func commandReference() []settings.Command {
+	a := &app{host: settings.Host{Name: "reference", Now: time.Now}}
+	var out []settings.Command
+	for _, sp := range commandTable() {
+		s := declaredSettings(a, sp, true)
+		c := s.Reference(sp.synopsis)
+		c.Family = sp.family()
+		out = append(out, c)
+	}
+	return out
+}
+
+// declaredSettings is the set a command declares, with or without the
+// logging group every command shares.
+func declaredSettings(a *app, sp spec, logging bool) *settings.Set {
+	declare, _ := sp.build(a, call{})
+	s := settings.New(sp.name, sp.summary)
+	if logging {
+		declareAll(s, declare, &settings.Logging{})
+	} else {
+		declare(s)
+	}
+	return s
+}
+
+// family groups the verbs that share one declaration: "tf plan" and "tf
+// apply" are "tf", the StackSet verbs "cfn stackset".
+func (sp spec) family() string {
+	if strings.HasPrefix(sp.name, "tf ") && sp.name != tfStateMoveSpec.name || strings.HasPrefix(sp.name, "cfn stackset ") {
+		return parentOf(sp.name)
+	}
+	return sp.name
+}
