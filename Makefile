@@ -20,7 +20,7 @@ LDFLAGS   := -s -w -X github.com/deployer-dev/deployer/internal/version.version=
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test fuzz demo bench clean release release-check docs
+.PHONY: build test fuzz demo bench bench-quick clean release release-check docs
 
 # Fuzzers of every parser of user input; their seeds run in every go test.
 FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
@@ -75,6 +75,10 @@ $(SAM):
 ## bench: deployer against aws cloudformation deploy, sam deploy and the shell snippet; writes bench/results.md (about 45 minutes)
 bench: build $(MOTO) $(AWS) $(SAM)
 	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -deployer $(BIN) -aws $(AWS) -sam $(SAM) -out bench/results.md
+
+## bench-quick: the latency model alone (section 8: no-op, update, create per tool, 12 and 100 targets), 3 runs each; writes bench/model-results.md
+bench-quick: build $(MOTO) $(AWS) $(SAM)
+	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -quick -deployer $(BIN) -aws $(AWS) -sam $(SAM) -out bench/model-results.md
 
 ## docs: regenerate docs/reference from the declarations (a test fails when they differ)
 docs:

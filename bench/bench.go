@@ -36,6 +36,9 @@ type bench struct {
 	noopRatioAWS                   float64
 	peerLatencies                  map[time.Duration]time.Duration
 	stretchNow                     atomic.Int64 // the stretch last set, for eventClock
+	// issue 23: section 8, under the latency model
+	modelRows []modelRow
+	fleet     []fleetFigure
 }
 
 const smallTemplate = `AWSTemplateFormatVersion: "2010-09-09"

@@ -2,7 +2,8 @@
 // pick instead (aws-cli v1 "aws cloudformation deploy", and the
 // assume-role shell snippet), on identical work against the emulator and the
 // test proxy, and writes bench/results.md. "make bench" runs it; a smoke
-// mode runs in CI so it cannot rot.
+// mode runs in CI so it cannot rot. Section 8 measures every tool under a
+// latency model (internal/testenv.Model); -quick runs it alone.
 package main
 
 import (
@@ -34,6 +35,7 @@ type config struct {
 	only     string // "package" or "noop": only those sections
 	// peerWaits are the progress stretches of the issue-14 latency table.
 	peerWaits []time.Duration
+	model     modelConfig // section 8
 }
 
 func main() {
@@ -48,12 +50,29 @@ func main() {
 	flag.DurationVar(&c.long, "long", 600*time.Second, "the long wait of scenario 3")
 	flag.BoolVar(&c.smoke, "smoke", false, "tiny settings, for CI")
 	flag.StringVar(&c.sam, "sam", "", "sam CLI binary for the packaging and no-op comparisons (empty to skip it)")
-	flag.StringVar(&c.only, "only", "", `"package" runs only the packaging section, "noop" only the no-op side by side and the latency at T off every poll grid`)
+	flag.StringVar(&c.only, "only", "", `"package" runs only the packaging section, "noop" only the no-op side by side and the latency at T off every poll grid, "model" only the latency model`)
 	peerWaits := flag.String("peer-waits", "7s,47s,95s", "progress stretches of the latency table with every peer")
+	c.model = defaultModel()
+	flag.DurationVar(&c.model.rtt, "model-rtt", c.model.rtt, "latency model: round trip of every call")
+	flag.DurationVar(&c.model.jitter, "model-jitter", c.model.jitter, "latency model: up to this much added to each round trip")
+	flag.DurationVar(&c.model.csMin, "model-cs-min", c.model.csMin, "latency model: shortest change-set computation")
+	flag.DurationVar(&c.model.csMax, "model-cs-max", c.model.csMax, "latency model: longest change-set computation")
+	flag.DurationVar(&c.model.op, "model-op", c.model.op, "latency model: how long an execution takes")
+	flag.IntVar(&c.model.runs, "model-runs", c.model.runs, "latency model: runs of each tool and scenario (the median is reported)")
+	fleet := flag.String("model-targets", "12,100", "latency model: fan-out sizes")
+	flag.IntVar(&c.model.concurrency, "model-concurrency", c.model.concurrency, "latency model: fan-out concurrency")
+	quick := flag.Bool("quick", false, "a short run: the latency model alone (as -only model), 3 runs each")
 	flag.Parse()
+	if *quick {
+		c.only = "model"
+		c.model.runs = 3
+	}
 	var err error
 	if c.waits, err = durations(waits); err == nil {
 		c.peerWaits, err = durations(*peerWaits)
+	}
+	if err == nil {
+		c.model.targets, err = counts(*fleet)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
@@ -100,7 +119,7 @@ func run(ctx context.Context, c config) error {
 
 	b.title()
 	steps := []func(context.Context) error{b.noop, b.stretched, b.longWait, b.assumeAndExec, b.startup, b.bigStack,
-		b.noopCalls, b.peerLatency}
+		b.noopCalls, b.peerLatency, b.modelSection}
 	// The smoke test skips packaging until "deployer cfn package" exists.
 	if !c.smoke {
 		steps = append(steps, b.packaging)
@@ -110,6 +129,8 @@ func run(ctx context.Context, c config) error {
 		steps = []func(context.Context) error{b.packaging}
 	case "noop":
 		steps = []func(context.Context) error{b.noopCalls, b.peerLatency}
+	case "model":
+		steps = []func(context.Context) error{b.startup, b.modelSection}
 	}
 	for _, s := range steps {
 		if err := s(ctx); err != nil {
@@ -123,6 +144,19 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	return os.WriteFile(c.out, []byte(b.out.String()), 0o644)
+}
+
+// counts parses a comma-separated list of positive numbers such as "12,100".
+func counts(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		var n int
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err != nil || n < 1 {
+			return nil, fmt.Errorf("%q: expected positive numbers separated by commas", list)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // durations parses a comma-separated list such as "7s,47s,95s".

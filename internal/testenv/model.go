@@ -1,0 +1,192 @@
+package testenv
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Model plays AWS's timing in front of the emulator, which answers every
+// call at once: each call costs a round trip (RTT plus up to Jitter); a
+// change set is computed for a while (CREATE_PENDING, then
+// CREATE_IN_PROGRESS, for a time drawn between ChangeSetMin and
+// ChangeSetMax) before it reads CREATE_COMPLETE or FAILED and can be
+// executed; an execution lasts Operation, its events appearing one by one
+// over that time (stamped when they appear, as CloudFormation stamps them),
+// the last resource finishing Gap before the stack does. Stacks are told
+// apart by id, so many targets can run at once. The benchmark reads Ops to
+// know when each operation really ended.
+type Model struct {
+	RTT, Jitter                time.Duration
+	ChangeSetMin, ChangeSetMax time.Duration
+	Operation, Gap             time.Duration
+
+	mu    sync.Mutex
+	ready map[string]time.Time // change set ARN, or scope|stack|name -> computed at
+	stack map[string]string    // the same keys -> stack id
+	ops   map[string]*Op       // stack id -> its last operation
+}
+
+// Op is one execution as the model plays it.
+type Op struct {
+	StackID      string
+	Start        time.Time // ExecuteChangeSet arrived
+	LastResource time.Time // the last resource's final event appears
+	Final        time.Time // the stack's final status and event appear
+	reveal       map[string]time.Time
+}
+
+// Ops returns the operations started since the last Reset.
+func (m *Model) Ops() []Op {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Op, 0, len(m.ops))
+	for _, op := range m.ops {
+		out = append(out, *op)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// Reset forgets the operations (change sets in computation are kept).
+func (m *Model) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ops = map[string]*Op{}
+}
+
+var (
+	idPattern        = regexp.MustCompile(`<Id>([^<]+)</Id>`)
+	csStatusPattern  = regexp.MustCompile(`<Status>[A-Z_]+</Status>`)
+	csExecPattern    = regexp.MustCompile(`<ExecutionStatus>[A-Z_]+</ExecutionStatus>`)
+	csReasonPattern  = regexp.MustCompile(`(?s)<StatusReason>.*?</StatusReason>`)
+	csChangesPattern = regexp.MustCompile(`(?s)<Changes>.*</Changes>`)
+	finalStatus      = regexp.MustCompile(`<StackStatus>([A-Z_]+?)_(COMPLETE|FAILED)</StackStatus>`)
+	timestampPattern = regexp.MustCompile(`<Timestamp>([^<]+)</Timestamp>`)
+	eventIDPattern   = regexp.MustCompile(`<EventId>([^<]+)</EventId>`)
+)
+
+// Hook returns the proxy hook; add it before any other so that every call
+// pays the round trip.
+func (m *Model) Hook() Hook {
+	m.mu.Lock()
+	if m.ready == nil {
+		m.ready, m.stack, m.ops = map[string]time.Time{}, map[string]string{}, map[string]*Op{}
+	}
+	m.mu.Unlock()
+	return func(r *Request, forward func() *Response) *Response {
+		arrived := time.Now()
+		d := m.RTT
+		if m.Jitter > 0 {
+			d += rand.N(m.Jitter)
+		}
+		time.Sleep(d)
+		switch r.Action {
+		case "CreateChangeSet":
+			return m.created(r, forward())
+		case "DescribeChangeSet":
+			return m.computing(r, forward())
+		case "ExecuteChangeSet":
+			return m.execute(r, arrived, forward)
+		case "DescribeStacks":
+			return m.stacks(forward())
+		case "DescribeStackEvents":
+			return m.events(forward())
+		}
+		return forward()
+	}
+}
+
+// changeSetKeys are the names a change set is asked for by: its ARN, or its
+// name with the stack's, under one key and region.
+func changeSetKey(r *Request) string {
+	name := r.Form.Get("ChangeSetName")
+	if len(name) > 4 && name[:4] == "arn:" {
+		return name
+	}
+	return sessionScope(r) + "|" + stackNameOf(r.Form.Get("StackName")) + "|" + name
+}
+
+func sessionScope(r *Request) string {
+	if m := credentialScopePattern.FindStringSubmatch(r.HTTP.Header.Get("Authorization")); m != nil {
+		return m[1] + "/" + m[2]
+	}
+	return ""
+}
+
+var credentialScopePattern = regexp.MustCompile(`Credential=([^/]+)/[^/]+/([^/]+)/`)
+
+func (m *Model) created(r *Request, resp *Response) *Response {
+	if resp.Status != http.StatusOK {
+		return resp
+	}
+	id, stackID := "", StackIDOf(resp.Body)
+	if mm := idPattern.FindSubmatch(resp.Body); mm != nil {
+		id = string(mm[1])
+	}
+	span := m.ChangeSetMax - m.ChangeSetMin
+	at := time.Now().Add(m.ChangeSetMin)
+	if span > 0 {
+		at = at.Add(rand.N(span))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range []string{id, sessionScope(r) + "|" + stackNameOf(r.Form.Get("StackName")) + "|" + r.Form.Get("ChangeSetName")} {
+		m.ready[k], m.stack[k] = at, stackID
+	}
+	return resp
+}
+
+// computing shows a change set still being computed as AWS does: no
+// changes yet, not executable.
+func (m *Model) computing(r *Request, resp *Response) *Response {
+	m.mu.Lock()
+	at, ok := m.ready[changeSetKey(r)]
+	m.mu.Unlock()
+	left := time.Until(at)
+	if resp.Status != http.StatusOK || !ok || left <= 0 {
+		return resp
+	}
+	status := "CREATE_IN_PROGRESS"
+	if left > (m.ChangeSetMin+m.ChangeSetMax)/4 {
+		status = "CREATE_PENDING"
+	}
+	b := csStatusPattern.ReplaceAll(resp.Body, []byte("<Status>"+status+"</Status>"))
+	b = csExecPattern.ReplaceAll(b, []byte("<ExecutionStatus>UNAVAILABLE</ExecutionStatus>"))
+	b = csReasonPattern.ReplaceAll(b, nil)
+	resp.Body = csChangesPattern.ReplaceAll(b, []byte("<Changes/>"))
+	return resp
+}
+
+func (m *Model) execute(r *Request, arrived time.Time, forward func() *Response) *Response {
+	key := changeSetKey(r)
+	m.mu.Lock()
+	at, stackID := m.ready[key], m.stack[key]
+	m.mu.Unlock()
+	if time.Now().Before(at) {
+		return QueryError(http.StatusBadRequest, "InvalidChangeSetStatus",
+			"ChangeSet ["+r.Form.Get("ChangeSetName")+"] cannot be executed in its current status of [CREATE_IN_PROGRESS]")
+	}
+	resp := forward()
+	if resp.Status != http.StatusOK || stackID == "" {
+		return resp
+	}
+	final := arrived.Add(m.Operation)
+	m.mu.Lock()
+	m.ops[stackID] = &Op{StackID: stackID, Start: arrived, LastResource: final.Add(-m.Gap), Final: final}
+	m.mu.Unlock()
+	return resp
+}
+
+// running returns the operation of stackID while it is not over.
+func (m *Model) running(stackID string) *Op {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if op := m.ops[stackID]; op != nil && time.Now().Before(op.Final) {
+		return op
+	}
+	return nil
+}
