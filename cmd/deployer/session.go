@@ -17,6 +17,7 @@ import (
 // who acts where before anything else happens.
 func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.Logger) (*assume.Session, error) {
 	c.Source.Log = log // one warning line per retried call
+	c.Assume.Origin = a.credentialOrigin(c.Source.Profile)
 	src, err := a.clients.loadSource(ctx, c.Source)
 	if err != nil {
 		return nil, err

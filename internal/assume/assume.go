@@ -41,6 +41,10 @@ type Options struct {
 	// the answer: a duration over one hour (role chaining caps it) and the
 	// advice for a denied AssumeRole.
 	SourceOnDemand bool
+	// Origin describes the source credentials for the notice given when
+	// they already are the last role's; temporary keys in the environment
+	// make STS be asked who they are even with SourceOnDemand.
+	Origin Origin
 }
 
 // Identity is what sts:GetCallerIdentity reports.
@@ -82,7 +86,7 @@ func Assume(ctx context.Context, source aws.Config, opts Options, newSTS NewSTS,
 		newSTS = DefaultSTS
 	}
 	s := &Session{Config: source, SourceConfig: source}
-	if !opts.SourceOnDemand || len(opts.RoleARNs) > 0 && opts.Duration > ChainedMaxDur {
+	if !opts.SourceOnDemand || len(opts.RoleARNs) > 0 && (opts.Duration > ChainedMaxDur || opts.Origin.Temporary) {
 		src, err := CallerIdentity(ctx, newSTS(source))
 		if err != nil {
 			return nil, exitcode.AccessErr(fmt.Errorf("no usable source credentials: %w", err))
@@ -95,6 +99,9 @@ func Assume(ctx context.Context, source aws.Config, opts Options, newSTS NewSTS,
 		if _, err := source.Credentials.Retrieve(ctx); err != nil {
 			return nil, exitcode.AccessErr(fmt.Errorf("no usable source credentials: get credentials: %w", err))
 		}
+	}
+	if n := len(opts.RoleARNs); n > 0 && alreadyTarget(s.Source.ARN, opts.RoleARNs[n-1]) {
+		return useAsTarget(s, opts, log), nil
 	}
 	caller := s.Source.ARN
 	cfg := source
