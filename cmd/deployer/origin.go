@@ -17,8 +17,8 @@ func (a *app) credentialOrigin(profile string) assume.Origin {
 		for _, name := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
 			if settings.Lookup(a.environ, name) != "" {
 				o.Vars = append(o.Vars, name)
+				o.Temporary = o.Temporary || name == "AWS_SESSION_TOKEN"
 			}
-			o.Temporary = o.Temporary || name == "AWS_SESSION_TOKEN"
 		}
 	} else if p := firstNonEmpty(profile, settings.Lookup(a.environ, "AWS_PROFILE")); p != "" {
 		o.Vars = []string{"profile " + p}
