@@ -146,6 +146,7 @@ commands:
   cfn package     upload local code and templates, write the template that points at them
   cfn execute     execute the change sets of a reviewed plan file
   cfn stackset    deploy or delete a StackSet from the same targets file
+  cdk deploy      deploy a synthesized CDK cloud assembly (assets, bootstrap roles, dependencies) without Node
   tf              run terraform/tofu init, plan, apply or destroy with refreshing target credentials
   doctor          check a cross-account set-up: trust, execution role, bucket and key policies
   version         print the version

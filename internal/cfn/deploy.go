@@ -168,6 +168,15 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 			return res, exitcode.Guard(err)
 		}
 	}
+	if o.Guards.Approve != nil && !o.DryRun {
+		if err := o.Guards.Approve(o.Stack, changes); err != nil {
+			r.cleanupChangeSet(ctx, csID)
+			if create {
+				r.removeReviewStack(ctx, o.Stack, stackID(stack, described))
+			}
+			return res, err
+		}
+	}
 	if o.DryRun {
 		if o.KeepChangeSet {
 			if res.Review, err = r.review(ctx, csID, described, changes); err != nil {

@@ -10,6 +10,10 @@ import (
 type Guards struct {
 	AllowReplacement bool
 	AllowDelete      bool
+	// Approve, when set, sees every change set (creates too) before it
+	// executes; an error stops the deploy and deletes the change set. cdk
+	// deploy's --require-approval is built on it.
+	Approve func(stack string, changes []Change) error
 }
 
 // check returns an error naming every change the guards refuse. Conditional

@@ -152,7 +152,10 @@ func paramsBlocker(declared []types.ParameterDeclaration, submitted, current []t
 	for _, d := range declared {
 		k := aws.ToString(d.ParameterKey)
 		seen[k] = true
-		if strings.HasPrefix(aws.ToString(d.ParameterType), "AWS::SSM::Parameter::") {
+		// The CDK marks its BootstrapVersion parameter "[cdk:skip]": that SSM
+		// value alone never forces a deploy (template-params.ts hasChanges).
+		if strings.HasPrefix(aws.ToString(d.ParameterType), "AWS::SSM::Parameter::") &&
+			!strings.Contains(aws.ToString(d.Description), "[cdk:skip]") {
 			return "parameter " + k + " is SSM-typed: its value resolves at deploy time"
 		}
 		p, given := sub[k]

@@ -18,6 +18,9 @@ const (
 	Access      = 3
 	GaveUp      = 4
 	GuardRefuse = 5
+	// NeedsApproval: cdk deploy --require-approval found changes that need
+	// a person's approval; nothing was executed.
+	NeedsApproval = 6
 )
 
 // Error carries an exit code alongside the error that caused it.
@@ -43,6 +46,9 @@ func Timeout(err error) error { return wrap(GaveUp, err) }
 
 // Guard marks a change refused by a safety guard (exit 5).
 func Guard(err error) error { return wrap(GuardRefuse, err) }
+
+// Approval marks changes that need approval under --require-approval (exit 6).
+func Approval(err error) error { return wrap(NeedsApproval, err) }
 
 func wrap(code int, err error) error {
 	if err == nil {

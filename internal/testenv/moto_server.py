@@ -268,5 +268,130 @@ kms_models.Key.create_from_cloudformation_json = classmethod(_create_key_with_st
 models.ChangeSet.apply = _apply_like_update
 models.Stack.has_parameters = _has_parameters
 
+# ---- CDK apps (helper cdk): the gaps a real cloud assembly, and the real
+# cdk CLI deploying it, hit on moto 5.2.5. Each is played as the
+# CloudFormation API reference states it; kept apart from the fixes above.
+
+from urllib.parse import urlparse as _cdk_urlparse
+from moto.cloudformation import responses as _cdk_responses
+from moto.core.responses import ActionResult as _CdkActionResult, EmptyResult as _CdkEmptyResult
+
+_cdk_get_stack_from_s3_url = _cdk_responses.get_stack_from_s3_url
+
+
+def _cdk_template_from_endpoint(template_url, account_id, partition):
+    """10. TemplateURL on an IP-address endpoint (http://127.0.0.1:PORT/bucket/key,
+    what the SDKs build from AWS_ENDPOINT_URL) is path-style: moto read the
+    first label of the host, "127", as the bucket."""
+    parts = _cdk_urlparse(template_url)
+    host = parts.hostname or ""
+    if parts.port or host.replace(".", "").isdigit():
+        bucket, key = parts.path.lstrip("/").split("/", 1)
+        return s3_backends[account_id][partition].get_object(bucket, key).value.decode("utf-8")
+    return _cdk_get_stack_from_s3_url(template_url, account_id, partition)
+
+
+_cdk_create_change_set = models.CloudFormationBackend.create_change_set
+_cdk_execute_change_set = models.CloudFormationBackend.execute_change_set
+
+
+def _cdk_create_change_set_with_exports(self, *args, **kwargs):
+    """11a. A stack made by a CREATE change set resolves Fn::ImportValue against
+    the region's exports, as one made by CreateStack does (moto gave it an
+    empty map: "No export named ...")."""
+    change_set_id, stack_id = _cdk_create_change_set(self, *args, **kwargs)
+    stack = self.stacks[stack_id]
+    stack.cross_stack_resources = self.exports
+    stack.resource_map.cross_stack_resources = self.exports
+    return change_set_id, stack_id
+
+
+def _cdk_execute_change_set_with_exports(self, change_set_name, stack_name=None):
+    """11b. Executing a change set registers the stack's exports (and drops
+    the ones it no longer has), as CreateStack and UpdateStack do."""
+    cs = _cdk_find_change_set(self, change_set_name, stack_name)
+    if cs is None:
+        raise ValidationError(stack_name or change_set_name, message="ChangeSet [" + change_set_name + "] does not exist")
+    _cdk_execute_change_set(self, cs.change_set_id, stack_name)
+    stack = self.stacks[cs.stack_id]
+    for name in [n for n, e in self.exports.items() if e.exporting_stack_id == stack.stack_id]:
+        del self.exports[name]
+    self._validate_export_uniqueness(stack)
+    for export in stack.exports:
+        self.exports[export.name] = export
+
+
+def _cdk_find_change_set(backend, name, stack_name):
+    """12a. A change set named without its ARN belongs to the stack named beside
+    it: names are unique per stack, not per region (moto took the first of
+    any stack)."""
+    if name in backend.change_sets:
+        return backend.change_sets[name]
+    for cs in backend.change_sets.values():
+        if cs.change_set_name != name:
+            continue
+        if not stack_name or stack_name in (cs.stack.name, cs.stack.stack_id):
+            return cs
+    return None
+
+
+def _cdk_describe_change_set(self):
+    cs = _cdk_find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
+    if cs is None:
+        raise ValidationError(self._get_param("ChangeSetName"), message="ChangeSet [" + self._get_param("ChangeSetName") + "] does not exist")
+    return _CdkActionResult(cs)
+
+
+def _cdk_delete_change_set(self):
+    """12b. DeleteChangeSet of a change set that is not there is accepted
+    while its stack exists (moto failed with HTTP 500)."""
+    backend = self.cloudformation_backend
+    name, stack_name = self._get_param("ChangeSetName"), self._get_param("StackName")
+    cs = _cdk_find_change_set(backend, name, stack_name)
+    if cs is not None:
+        del backend.change_sets[cs.change_set_id]
+    elif stack_name:
+        backend.get_stack(stack_name)  # ValidationError "Stack with id ... does not exist"
+    return _CdkEmptyResult()
+
+
+def _cdk_execute_change_set_response(self):
+    self.cloudformation_backend.execute_change_set(
+        change_set_name=self._get_param("ChangeSetName"), stack_name=self._get_param("StackName"))
+    return _CdkEmptyResult()
+
+
+def _cdk_update_termination_protection(self):
+    """13. UpdateTerminationProtection, which moto lacks (HTTP 500); the CDK
+    calls it for every stack with terminationProtection."""
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    stack.enable_termination_protection = self._get_param("EnableTerminationProtection") in (True, "true")
+    return _CdkActionResult({"StackId": stack.stack_id})
+
+
+from moto.ssm import models as _cdk_ssm_models
+
+_cdk_create_ssm_parameter = _cdk_ssm_models.Parameter.create_from_cloudformation_json.__func__
+
+
+def _cdk_create_ssm_parameter_named(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """14. AWS::SSM::Parameter without Name gets a generated name, as
+    CloudFormation gives it (moto failed on None.lower()); the CDK leaves
+    Name out of every StringParameter that does not set parameterName."""
+    props = cloudformation_json.setdefault("Properties", {})
+    props.setdefault("Name", resource_name)
+    return _cdk_create_ssm_parameter(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+_cdk_ssm_models.Parameter.create_from_cloudformation_json = classmethod(_cdk_create_ssm_parameter_named)
+_cdk_responses.get_stack_from_s3_url = _cdk_template_from_endpoint
+models.CloudFormationBackend.create_change_set = _cdk_create_change_set_with_exports
+models.CloudFormationBackend.execute_change_set = _cdk_execute_change_set_with_exports
+_cdk_responses.CloudFormationResponse.describe_change_set = _cdk_describe_change_set
+_cdk_responses.CloudFormationResponse.delete_change_set = _cdk_delete_change_set
+_cdk_responses.CloudFormationResponse.execute_change_set = _cdk_execute_change_set_response
+_cdk_responses.CloudFormationResponse.update_termination_protection = _cdk_update_termination_protection
+
+
 if __name__ == "__main__":
     sys.exit(main())

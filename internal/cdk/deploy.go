@@ -1,0 +1,219 @@
+package cdk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/artifact"
+	"github.com/deployer-dev/deployer/internal/cfn"
+)
+
+// Options is a validated "cdk deploy" (or diff).
+type Options struct {
+	// Parameters by stack (display name, id or stack name; "" for every
+	// stack that declares the key), as --parameters [STACK:]KEY=VALUE.
+	Parameters       map[string]map[string]string
+	Tags             map[string]string // --tags, over the manifest's
+	NotificationARNs []string          // over the manifest's when given
+	Force            bool
+	DryRun           bool // cdk diff: change sets made and deleted, nothing executed or published
+	ChangeSetName    string
+	Concurrency      int    // stacks in flight; order kept (0 or 1: one at a time)
+	ExecRoleARN      string // --cfn-role-arn: wins over the manifest's cfn-exec role
+	Approve          func(stack string, changes []cfn.Change) error
+}
+
+// Deployer deploys placed stacks: bootstrap checked everywhere first, then
+// assets published, then stacks in dependency order.
+type Deployer struct {
+	Access        Access
+	Publisher     *Publisher
+	SourceAccount string
+	Log           zerolog.Logger
+	// Runner returns the CloudFormation engine for a config; the command
+	// layer sets its reporter, backoff and the rest.
+	Runner func(cfg aws.Config, region string) *cfn.Runner
+}
+
+// StackResult is one stack's end.
+type StackResult struct {
+	Stack  *Stack
+	Result *cfn.Result // nil when not started
+	Err    error
+}
+
+// CheckBootstrap reads every environment's bootstrap version, once per
+// deploy role and parameter, before anything is touched.
+func (d *Deployer) CheckBootstrap(ctx context.Context, stacks []*Stack) error {
+	seen := map[string]bool{}
+	for _, st := range stacks {
+		k := st.DeployRoleARN + "|" + st.Environment.String() + "|" + st.BootstrapParameter
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		cfg, err := d.Access.Config(ctx, st.DeployRoleARN, st.DeployRoleExternalID, st.Environment.Region)
+		if err != nil {
+			return fmt.Errorf("stack %s: deploy role: %w", st.DisplayName, err)
+		}
+		if err := checkBootstrap(ctx, ssm.NewFromConfig(cfg), st, d.SourceAccount); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Deploy checks the bootstrap, publishes the assets (not for a dry run) and
+// deploys the stacks, each after those it depends on, up to
+// o.Concurrency at once. A failed stack stops the stacks that need it.
+func (d *Deployer) Deploy(ctx context.Context, stacks []*Stack, o Options) ([]StackResult, error) {
+	if err := d.CheckBootstrap(ctx, stacks); err != nil {
+		return nil, err
+	}
+	if !o.DryRun {
+		if _, err := d.Publisher.Publish(ctx, stacks); err != nil {
+			return nil, err
+		}
+	}
+	n := max(o.Concurrency, 1)
+	sem := make(chan struct{}, n)
+	results := make([]StackResult, len(stacks))
+	done := make(map[string]chan struct{}, len(stacks))
+	index := map[string]int{}
+	for i, st := range stacks {
+		done[st.ID] = make(chan struct{})
+		index[st.ID] = i
+		results[i].Stack = st
+	}
+	var wg sync.WaitGroup
+	for i, st := range stacks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[st.ID])
+			for _, dep := range st.DependsOn {
+				if ch, ok := done[dep]; ok {
+					<-ch
+					if r := results[index[dep]]; r.Err != nil || r.Result == nil {
+						results[i].Err = fmt.Errorf("not deployed: %s, which it depends on, did not deploy", r.Stack.DisplayName)
+						return
+					}
+				}
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				results[i].Err = context.Cause(ctx)
+				return
+			}
+			defer func() { <-sem }()
+			results[i].Result, results[i].Err = d.deployStack(ctx, st, o)
+		}()
+	}
+	wg.Wait()
+	var errs []error
+	for _, r := range results {
+		if r.Err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", r.Stack.DisplayName, r.Err))
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+// deployStack runs the change-set lifecycle of internal/cfn for one stack,
+// as its deploy role, with the template from its asset URL.
+func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options) (*cfn.Result, error) {
+	body, err := os.ReadFile(st.TemplateFile)
+	if err != nil {
+		return nil, err
+	}
+	tpl := cfn.Template{Source: st.TemplateFile, Body: body}
+	if st.TemplateObjectURL != "" && !(o.DryRun && len(body) <= cfn.MaxInlineTemplate) {
+		u, err := url.Parse(st.TemplateObjectURL)
+		if err != nil || u.Scheme != "s3" {
+			return nil, fmt.Errorf("stackTemplateAssetObjectUrl %q is not s3://bucket/key", st.TemplateObjectURL)
+		}
+		tpl.URL = artifact.TemplateURL(u.Host, st.Environment.Region, strings.TrimPrefix(u.Path, "/"))
+	} else if len(body) > cfn.MaxInlineTemplate {
+		return nil, fmt.Errorf("template is %d bytes and the manifest names no object for it (expected a stack synthesized with the default synthesizer)", len(body))
+	}
+	cfg, err := d.Access.Config(ctx, st.DeployRoleARN, st.DeployRoleExternalID, st.Environment.Region)
+	if err != nil {
+		return nil, fmt.Errorf("deploy role: %w", err)
+	}
+	execRole := st.ExecutionRoleARN
+	if o.ExecRoleARN != "" {
+		if execRole != "" && execRole != o.ExecRoleARN {
+			d.Log.Warn().Str("stack", st.DisplayName).Str("manifest", execRole).Str("used", o.ExecRoleARN).Msg("--cfn-role-arn wins over the manifest's execution role")
+		}
+		execRole = o.ExecRoleARN
+	}
+	in := cfn.NewInputs()
+	for k, v := range o.parametersOf(st, declared(body)) {
+		in.Values[k] = v
+	}
+	tags := map[string]string{}
+	for k, v := range st.Tags {
+		tags[k] = v
+	}
+	for k, v := range o.Tags {
+		tags[k] = v
+	}
+	notify := st.NotificationARNs
+	if len(o.NotificationARNs) > 0 {
+		notify = o.NotificationARNs
+	}
+	r := d.Runner(cfg, st.Environment.Region)
+	return r.Deploy(ctx, cfn.DeployOptions{
+		Stack: st.StackName, Template: tpl, ExecRoleARN: execRole, Inputs: in, Tags: tags,
+		Capabilities:     []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"},
+		NotificationARNs: notify, ChangeSetName: o.ChangeSetName, DryRun: o.DryRun,
+		TermProtection: st.TerminationProtection, Force: o.Force,
+		Guards: cfn.Guards{AllowReplacement: true, AllowDelete: true, Approve: o.Approve},
+	})
+}
+
+// parametersOf picks the --parameters meant for st: unqualified ones its
+// template declares (others are for other stacks), then those naming the
+// stack, which win and must be declared.
+func (o Options) parametersOf(st *Stack, declared map[string]bool) map[string]string {
+	out := map[string]string{}
+	for k, v := range o.Parameters[""] {
+		if declared[k] {
+			out[k] = v
+		}
+	}
+	for _, key := range []string{st.DisplayName, st.ID, st.StackName} {
+		for k, v := range o.Parameters[key] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// declared lists a JSON template's parameter names (the CDK writes JSON).
+func declared(body []byte) map[string]bool {
+	var t struct {
+		Parameters map[string]json.RawMessage `json:"Parameters"`
+	}
+	_ = json.Unmarshal(body, &t)
+	out := map[string]bool{}
+	for k := range t.Parameters {
+		out[k] = true
+	}
+	return out
+}
+
+// NewCFN is the CloudFormation client a Runner needs.
+func NewCFN(cfg aws.Config) *cloudformation.Client { return cloudformation.NewFromConfig(cfg) }
