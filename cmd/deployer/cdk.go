@@ -23,7 +23,7 @@ func (a *app) cdkCommand(args []string) (*command, []string, error) {
 		}
 		return nil, nil, errHelp
 	}
-	verb, rest := args[0], args[1:]
+	verb, rest := args[0], interspersed(args[1:])
 	switch verb {
 	case "deploy", "diff", "publish":
 		return a.cdkDeployCommand(verb), rest, nil
@@ -46,9 +46,40 @@ verbs:
   publish    publish the assets only (for a build stage)
 
 Stacks are named by id, display name or glob ('Prod/*', '**'); --all takes
-every top-level stack. Flags come before the stack names.
+every top-level stack. Flags may come before or after the stack names.
 run "deployer cdk <verb> -h" for the flags of a verb.
 `
+
+// cdkBoolFlags take no value: the only flags of the cdk verbs that do not.
+var cdkBoolFlags = map[string]bool{"all": true, "exclusively": true, "force": true, "h": true, "help": true}
+
+// interspersed lets flags follow the stack names, as the CDK CLI does
+// ("cdk deploy Stack --require-approval never"): flags first, then "--"
+// and the names, which is what the flag parser reads.
+func interspersed(args []string) []string {
+	var flags, names []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			names = append(names, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && !cdkBoolFlags[name] && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			names = append(names, a)
+		}
+	}
+	if len(names) == 0 {
+		return flags
+	}
+	return append(append(flags, "--"), names...)
+}
 
 // assemblySettings say which assembly and which stacks.
 type assemblySettings struct {
@@ -79,11 +110,6 @@ func (o *assemblySettings) load(s *settings.Set) error {
 	o.sel = cdk.Selection{Patterns: s.Args(), All: o.all, Exclusively: o.exclusively}
 	if o.listAll && len(o.sel.Patterns) == 0 && !o.all {
 		o.sel.Patterns = []string{"**"}
-	}
-	for _, p := range o.sel.Patterns {
-		if strings.HasPrefix(p, "-") {
-			return exitcode.Usagef("%q: flags go before the stack names (expected deployer cdk VERB [flags] [STACK...])", p)
-		}
 	}
 	if o.stacks, err = o.assembly.Select(o.sel); err != nil {
 		return exitcode.Usagef("stacks: %v", err)

@@ -17,6 +17,7 @@ type testMain struct{ m *testing.M }
 func (t testMain) Run() int {
 	code := t.m.Run()
 	testenv.StopMoto()
+	testenv.RemoveSynthesized()
 	return code
 }
 

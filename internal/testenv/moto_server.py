@@ -384,6 +384,24 @@ def _cdk_create_ssm_parameter_named(cls, resource_name, cloudformation_json, acc
 
 
 _cdk_ssm_models.Parameter.create_from_cloudformation_json = classmethod(_cdk_create_ssm_parameter_named)
+from moto.cloudformation import parsing as _cdk_parsing
+
+_cdk_parse_ssm_parameter = _cdk_parsing.ResourceMap.parse_ssm_parameter
+
+
+def _cdk_parse_ssm_parameter_previous(self, value, value_type):
+    """15. UsePreviousValue of an SSM-typed parameter (the CDK's
+    BootstrapVersion) keeps the parameter's name, which CloudFormation
+    resolves again; moto hands back the value it resolved last time and then
+    looked that up as a name (None.value). A value that names no parameter
+    is taken as that resolved value."""
+    ssm = _cdk_ssm_models.ssm_backends[self._account_id][self._region_name]
+    if ssm.get_parameter(value) is None:
+        return value
+    return _cdk_parse_ssm_parameter(self, value, value_type)
+
+
+_cdk_parsing.ResourceMap.parse_ssm_parameter = _cdk_parse_ssm_parameter_previous
 _cdk_responses.get_stack_from_s3_url = _cdk_template_from_endpoint
 models.CloudFormationBackend.create_change_set = _cdk_create_change_set_with_exports
 models.CloudFormationBackend.execute_change_set = _cdk_execute_change_set_with_exports

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/deployer-dev/deployer/internal/testenv"
+)
+
+const cdkTarget = testenv.TargetAcct // the test app's concrete stacks live here
+
+// TestCDKDeployWithoutNode deploys a real synthesized app into an account
+// bootstrapped by the real "cdk bootstrap --trust": the function's code is
+// the published asset, dependencies go first, the outputs file has cdk's
+// shape, and a rerun makes no change set and uploads nothing.
+func TestCDKDeployWithoutNode(t *testing.T) {
+	e, calls := cdkEnv(t)
+	cdkBootstrap(t, e, cdkTarget)
+	app := cdkAssembly(t)
+	outFile := filepath.Join(e.Dir, "outputs.json")
+	r := e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "--outputs-file", outFile, "FnStack", "Consumer", "Prod/*")
+	if r.Code != 0 {
+		t.Fatalf("cdk deploy: exit %d\n%s", r.Code, r.Stderr)
+	}
+	placeholders, puts, changeSets := calls.snapshot()
+	if len(placeholders) > 0 {
+		t.Errorf("requests still carrying ${AWS::...}: %v", placeholders)
+	}
+	if i, j := slices.Index(changeSets, "Producer"), slices.Index(changeSets, "Consumer"); i < 0 || j < i {
+		t.Errorf("change sets made for %v: Producer (which Consumer imports from) must come first", changeSets)
+	}
+	if len(puts) != 6 {
+		t.Errorf("uploaded %d objects %v, want 6 (function zip, config file, 4 templates)", len(puts), puts)
+	}
+	outs := readOutputs(t, outFile)
+	fn := outs["FnStack"]["FunctionName"]
+	if fn == "" || outs["Producer"] == nil {
+		t.Fatalf("outputs file %v: want FnStack's FunctionName and Producer's export, keyed by stack name", outs)
+	}
+	target := accountConfig(t, e, cdkTarget, testenv.Region)
+	bucket := "cdk-hnb659fds-assets-" + cdkTarget + "-" + testenv.Region
+	zipKey := ""
+	for _, p := range puts {
+		if strings.HasSuffix(p, ".zip") {
+			zipKey = p[strings.LastIndex(p, "/")+1:]
+		}
+	}
+	code := getObject(t, target, bucket, zipKey)
+	cfg := callJSON(t, target, "lambda", http.MethodGet, "/2015-03-31/functions/"+fn, "", "")["Configuration"].(map[string]any)
+	if got := cfg["CodeSha256"]; got != codeSHA(code) {
+		t.Errorf("function %s: CodeSha256 %v, want %s, the SHA-256 of the published s3://%s/%s", fn, got, codeSHA(code), bucket, zipKey)
+	}
+	st, err := cloudformation.NewFromConfig(target).DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String("FnStack")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := st.Stacks[0]; !aws.ToBool(s.EnableTerminationProtection) || len(s.Tags) != 2 || !strings.Contains(aws.ToString(s.RoleARN), "cdk-hnb659fds-cfn-exec-role") {
+		t.Errorf("FnStack: termination protection %v, tags %v, role %v; want protection, the two app tags and the cfn-exec role",
+			aws.ToBool(s.EnableTerminationProtection), s.Tags, aws.ToString(s.RoleARN))
+	}
+
+	calls.reset()
+	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "FnStack", "Consumer", "Prod/*")
+	if r.Code != 0 {
+		t.Fatalf("rerun: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if _, puts, changeSets := calls.snapshot(); len(puts) > 0 || len(changeSets) > 0 {
+		t.Errorf("rerun uploaded %v and made change sets for %v; want neither", puts, changeSets)
+	}
+	if n := strings.Count(r.Stderr, "(nothing submitted)"); n != 4 {
+		t.Errorf("rerun: %d stacks reported unchanged without a change set, want 4:\n%s", n, r.Stderr)
+	}
+
+	calls.reset()
+	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "--parameters", "FnStack:Greeting=bonjour", "FnStack")
+	if r.Code != 0 {
+		t.Fatalf("parameter change: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if _, puts, changeSets := calls.snapshot(); len(puts) > 0 || !slices.Equal(changeSets, []string{"FnStack"}) {
+		t.Errorf("a parameter changed: uploads %v, change sets %v; want none and one for FnStack", puts, changeSets)
+	}
+}
+
+// TestCDKRefusesUnbootstrappedAccount: nothing is published or created in
+// an account the CDK never bootstrapped, or bootstrapped at an old
+// version; the one line names the command that fixes it.
+func TestCDKRefusesUnbootstrappedAccount(t *testing.T) {
+	e, calls := cdkEnv(t)
+	app := cdkAssembly(t)
+	r := e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "FnStack")
+	fix := "cdk bootstrap --trust " + testenv.PipelineAcct + " --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess aws://" + cdkTarget + "/" + testenv.Region
+	if r.Code != 3 || !strings.Contains(r.Stderr, fix) || !strings.Contains(r.Stderr, "account "+cdkTarget+" region "+testenv.Region) {
+		t.Errorf("unbootstrapped: exit %d, want 3 and %q:\n%s", r.Code, fix, r.Stderr)
+	}
+	if _, puts, changeSets := calls.snapshot(); len(puts) > 0 || len(changeSets) > 0 || e.Proxy.Count("s3:") > 0 {
+		t.Errorf("unbootstrapped: uploads %v, change sets %v, S3 calls %d; want nothing touched", puts, changeSets, e.Proxy.Count("s3:"))
+	}
+
+	target := accountConfig(t, e, cdkTarget, testenv.Region)
+	if _, err := ssm.NewFromConfig(target).PutParameter(context.Background(), &ssm.PutParameterInput{
+		Name: aws.String("/cdk-bootstrap/hnb659fds/version"), Value: aws.String("5"), Type: "String"}); err != nil {
+		t.Fatal(err)
+	}
+	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "FnStack")
+	if r.Code != 3 || !strings.Contains(r.Stderr, "CDK bootstrap version 5, 6 required") || !strings.Contains(r.Stderr, fix) {
+		t.Errorf("bootstrap version 5: exit %d, want 3 naming 5, 6 and the fix:\n%s", r.Code, r.Stderr)
+	}
+}
+
+// TestCDKAgnosticStackInTwoAccounts deploys one environment-agnostic stack
+// into two accounts, each from its own bootstrap bucket.
+func TestCDKAgnosticStackInTwoAccounts(t *testing.T) {
+	e, calls := cdkEnv(t)
+	app := cdkAssembly(t)
+	for _, acct := range []string{"333333333333", "444444444444"} {
+		cdkBootstrap(t, e, acct)
+		calls.reset()
+		out := filepath.Join(e.Dir, acct+".json")
+		r := e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "--outputs-file", out,
+			"--role-arn", "arn:aws:iam::"+acct+":role/deployer-target", "Agnostic")
+		if r.Code != 0 {
+			t.Fatalf("agnostic stack in %s: exit %d\n%s", acct, r.Code, r.Stderr)
+		}
+		bucket := "cdk-hnb659fds-assets-" + acct + "-" + testenv.Region
+		if got := readOutputs(t, out)["Agnostic"]["ConfigBucket"]; got != bucket {
+			t.Errorf("account %s: the stack reads its asset from %q, want %s", acct, got, bucket)
+		}
+		_, puts, _ := calls.snapshot()
+		for _, p := range puts {
+			if !strings.HasPrefix(p, "/"+bucket+"/") {
+				t.Errorf("account %s: uploaded %s, want only into %s", acct, p, bucket)
+			}
+		}
+		if len(puts) != 2 {
+			t.Errorf("account %s: %d uploads %v, want the config file and the template", acct, len(puts), puts)
+		}
+	}
+	if p, _, _ := calls.snapshot(); len(p) > 0 {
+		t.Errorf("requests still carrying ${AWS::...}: %v", p)
+	}
+}
+
+// TestCDKRefusesWhatItCannotRead: a newer manifest major is exit 2 naming
+// both versions, before any call.
+func TestCDKRefusesWhatItCannotRead(t *testing.T) {
+	e, _ := cdkEnv(t)
+	dir := filepath.Join(e.Dir, "newer")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(cdkAssembly(t), "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["version"] = "56.0.0"
+	b, _ = json.Marshal(m)
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Run("cdk", "deploy", "--app", dir, "--all")
+	if r.Code != 2 || !strings.Contains(r.Stderr, "56.0.0") || !strings.Contains(r.Stderr, "major 55") {
+		t.Errorf("newer manifest: exit %d, want 2 naming 56.0.0 and 55:\n%s", r.Code, r.Stderr)
+	}
+	if n := len(e.Proxy.Calls()); n > 0 {
+		t.Errorf("newer manifest: %d kinds of AWS calls made, want none", n)
+	}
+}
+
+// TestCDKRequireApproval: the default, broadening, stops a first deploy
+// that creates an IAM role, lists it, exits 6 and leaves nothing behind.
+func TestCDKRequireApproval(t *testing.T) {
+	e, _ := cdkEnv(t)
+	cdkBootstrap(t, e, cdkTarget)
+	r := e.Run("cdk", "deploy", "--app", cdkAssembly(t), "FnStack")
+	if r.Code != 6 || !strings.Contains(r.Stderr, "Add HandlerServiceRoleFCDC14AE (AWS::IAM::Role)") {
+		t.Errorf("broadening change: exit %d, want 6 listing the role:\n%s", r.Code, r.Stderr)
+	}
+	if e.Proxy.Count("cloudformation:ExecuteChangeSet") > 0 {
+		t.Error("a change set needing approval was executed")
+	}
+	st, err := cloudformation.NewFromConfig(accountConfig(t, e, cdkTarget, testenv.Region)).DescribeStacks(context.Background(),
+		&cloudformation.DescribeStacksInput{StackName: aws.String("FnStack")})
+	if err == nil && len(st.Stacks) > 0 && st.Stacks[0].StackStatus != "REVIEW_IN_PROGRESS" {
+		t.Errorf("FnStack exists as %s after a refused first deploy", st.Stacks[0].StackStatus)
+	}
+}
