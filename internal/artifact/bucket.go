@@ -17,22 +17,22 @@ import (
 // and compression, entries in name order). Unlike Package it leaves nothing
 // out: a CDK asset directory was already filtered at synth, and cdk-assets
 // zips every file in it, dot-files included. Symlinks leaving dir are
-// refused, as Package refuses them.
-func ZipDirectory(w io.Writer, dir string) error {
-	entries, err := collect(dir, dir, &ignorer{})
+// refused, and lim applies (zero: DefaultLimits), as in Package.
+func ZipDirectory(ctx context.Context, w io.Writer, dir string, lim Limits) error {
+	entries, _, err := collect(ctx, dir, &ignorer{}, lim)
 	if err != nil {
 		return fmt.Errorf("zip %s: %w", dir, err)
 	}
-	return writeZip(w, entries)
+	return writeZip(ctx, w, entries)
 }
 
 // ZipFile writes a zip holding one file under its base name.
-func ZipFile(w io.Writer, name string) error {
+func ZipFile(ctx context.Context, w io.Writer, name string) error {
 	st, err := os.Stat(name)
 	if err != nil {
 		return err
 	}
-	return writeZip(w, []zipEntry{{rel: filepath.Base(name), abs: name, mode: fileMode(st.Mode())}})
+	return writeZip(ctx, w, []zipEntry{{rel: filepath.Base(name), abs: name, mode: fileMode(st.Mode())}})
 }
 
 // Bucket uploads objects under given keys to one bucket, each at most once

@@ -136,7 +136,7 @@ func (p *Publisher) file(ctx context.Context, j fileJob) (Published, error) {
 	if err != nil {
 		return res, fmt.Errorf("asset %s of %s: %w", j.asset.DisplayName, j.stack.DisplayName, err)
 	}
-	body, size, cleanup, err := source(j.asset)
+	body, size, cleanup, err := source(ctx, j.asset)
 	if err != nil {
 		return res, fmt.Errorf("asset %s of %s: %w", j.asset.DisplayName, j.stack.DisplayName, err)
 	}
@@ -181,7 +181,7 @@ func (p *Publisher) bucket(ctx context.Context, d FileDestination, owner string)
 
 // source opens the bytes of a file asset: the file as it is, or a
 // deterministic zip of the directory (or file) made by the one packager.
-func source(a FileAsset) (io.ReadSeeker, int64, func(), error) {
+func source(ctx context.Context, a FileAsset) (io.ReadSeeker, int64, func(), error) {
 	st, err := os.Stat(a.Path)
 	if err != nil {
 		return nil, 0, nil, err
@@ -199,9 +199,9 @@ func source(a FileAsset) (io.ReadSeeker, int64, func(), error) {
 	}
 	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
 	if st.IsDir() {
-		err = artifact.ZipDirectory(tmp, a.Path)
+		err = artifact.ZipDirectory(ctx, tmp, a.Path, artifact.Limits{})
 	} else {
-		err = artifact.ZipFile(tmp, a.Path)
+		err = artifact.ZipFile(ctx, tmp, a.Path)
 	}
 	var size int64
 	if err == nil {
