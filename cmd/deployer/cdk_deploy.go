@@ -20,68 +20,52 @@ import (
 
 // cdkDeployOptions is a parsed "cdk deploy", "cdk diff" or "cdk publish".
 type cdkDeployOptions struct {
-	verb      string
-	assume    settings.AssumeConfig
-	asm       assemblySettings
-	deploy    cdk.Options
-	params    []string
-	tags      []string
-	approval  string
-	outputs   outputSettings
-	timeout   time.Duration
-	assetsMax string
+	verb    string
+	assume  settings.AssumeConfig
+	asm     assembly
+	target  settings.Target
+	deploy  cdk.Options
+	params  []string
+	tags    []string
+	outputs settings.Outputs
+	timeout time.Duration
 }
 
-func (a *app) cdkDeployCommand(verb string) *command {
-	o := &cdkDeployOptions{verb: verb}
-	summary := map[string]string{
-		"deploy":  "Deploys the stacks of a CDK cloud assembly: bootstrap checked, assets published under their hashes, stacks through change sets with the bootstrap roles, dependencies first.",
-		"diff":    "Shows each selected stack's change set against the deployed stack, then deletes it; publishes and changes nothing.",
-		"publish": "Publishes the assets of the selected stacks (files and directories to S3, images to ECR), each only when missing.",
-	}[verb]
-	return &command{
+func cdkSpec(verb, summary string) spec {
+	return spec{
 		name:     "cdk " + verb,
 		summary:  summary,
 		synopsis: "deployer cdk " + verb + " [flags] [STACK...]",
-		declare:  func(s *settings.Set) { a.declareCDKDeploy(s, o) },
-		run:      func(ctx context.Context, log zerolog.Logger) error { return a.runCDKDeploy(ctx, o, log) },
+		build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+			o := &cdkDeployOptions{verb: verb}
+			return func(s *settings.Set) { a.declareCDKDeploy(s, o) },
+				func(ctx context.Context, log zerolog.Logger) error { return a.runCDKDeploy(ctx, o, log) }
+		},
 	}
 }
+
+var (
+	cdkDeploySpec  = cdkSpec("deploy", "Deploys the stacks of a CDK cloud assembly without Node: bootstrap checked, assets published under their hashes, stacks through change sets with the bootstrap roles, dependencies first.")
+	cdkDiffSpec    = cdkSpec("diff", "Shows each selected stack's change set against the deployed stack, then deletes it; publishes and changes nothing.")
+	cdkPublishSpec = cdkSpec("publish", "Publishes the assets of the selected stacks (files and directories to S3, images to ECR), each only when missing.")
+)
 
 func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	d := &o.deploy
 	settings.Assume(s, &o.assume, a.host)
-	declareAssembly(s, &o.asm)
-	s.String(settings.Decl{Flag: "concurrency", Env: "DEPLOYER_CDK_CONCURRENCY", Default: "1", Value: "N",
-		Help: "stacks deployed at once, each still after the stacks it depends on"}, new(string), func(v string) error {
-		n, err := positive(v)
-		d.Concurrency = n
-		return err
-	})
-	s.String(settings.Decl{Flag: "asset-parallelism", Env: "DEPLOYER_CDK_ASSET_PARALLELISM", Default: "8", Value: "N",
-		Help: "assets checked and published at once"}, &o.assetsMax, func(v string) error { _, err := positive(v); return err })
+	o.asm.declare(s, o.verb == "deploy")
 	if o.verb == "publish" {
 		return
 	}
-	s.List(settings.Decl{Flag: "parameters", Env: "DEPLOYER_CDK_PARAMETERS", Variadic: true, Value: "[STACK:]KEY=VALUE",
-		Help: "stack parameter, repeatable; without STACK: for every stack that declares KEY; a parameter not given keeps its previous value"}, &o.params, nil)
-	s.String(settings.Decl{Flag: "cfn-role-arn", Alias: "role-arn-cfn", Env: "DEPLOYER_CFN_ROLE_ARN", Legacy: []string{"CFN_ROLE_ARN"}, Value: "ARN",
-		Help: "CloudFormation execution role; wins over the manifest's cfn-exec role"}, &d.ExecRoleARN, func(v string) error {
-		_, err := assumeRoleAccount(v)
-		return err
-	})
+	settings.ParameterOverrides.Bind(s, &o.params)
+	settings.CfnRoleARN.Bind(s, &d.ExecRoleARN)
 	if o.verb == "diff" {
 		return
 	}
-	s.List(settings.Decl{Flag: "tags", Alias: "tag", Env: "DEPLOYER_CDK_TAGS", Variadic: true, Value: "K=V",
-		Help: "stack tag, repeatable; over the manifest's tags"}, &o.tags, nil)
-	s.List(settings.Decl{Flag: "notification-arns", Alias: "notification-arn", Env: "DEPLOYER_NOTIFICATION_ARNS", Variadic: true, Split: true, Value: "ARN",
-		Help: "SNS topics for stack events; over the manifest's"}, &d.NotificationARNs, nil)
-	s.String(settings.Decl{Flag: "require-approval", Env: "DEPLOYER_CDK_REQUIRE_APPROVAL", Default: "broadening", Value: "LEVEL",
-		Help: "never, any-change or broadening (IAM, policies, security groups): a change that needs approval stops the deploy with the changes listed, exit 6"},
-		&o.approval, settings.OneOf("never", "any-change", "broadening"))
-	s.Bool(settings.Decl{Flag: "force", Env: "DEPLOYER_FORCE", Help: "always create a change set, even when nothing can have changed"}, &d.Force)
-	declareOutputs(s, &o.outputs, false)
+	settings.Tags.Bind(s, &o.tags)
+	settings.NotificationARNs.Bind(s, &d.NotificationARNs)
+	settings.Force.Bind(s, &d.Force)
+	settings.OutputsGroup(s, &o.outputs, false)
 	settings.Timeout(s, &o.timeout)
 	s.After(func() error { return a.resolveCDKDeploy(s, o) })
 }
@@ -97,7 +81,7 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 		}
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
-			return exitcode.Usagef("%s: %q is not a parameter (expected [STACK:]KEY=VALUE)", s.Source("parameters"), p)
+			return exitcode.Usagef("%s: %q is not a parameter (expected [STACK:]KEY=VALUE)", s.Source("parameter"), p)
 		}
 		if d.Parameters[stack] == nil {
 			d.Parameters[stack] = map[string]string{}
@@ -105,15 +89,16 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 		d.Parameters[stack][k] = v
 	}
 	var err error
-	if d.Tags, err = stackTags(s.Source("tags"), o.tags); err != nil {
+	if d.Tags, err = stackTags(s.Source("tag"), o.tags); err != nil {
 		return err
 	}
 	d.ChangeSetName = a.changeSetName()
+	d.Concurrency = o.asm.cdk.Concurrency
 	if o.verb == "diff" {
 		d.DryRun = true
 	}
-	if o.approval != "never" && o.verb == "deploy" {
-		d.Approve = approver(o.approval)
+	if o.asm.cdk.RequireApproval != "never" && o.verb == "deploy" {
+		d.Approve = approver(o.asm.cdk.RequireApproval)
 	}
 	return nil
 }
@@ -132,8 +117,7 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 		return err
 	}
 	access := &cdkAccess{a: a, s: s, opts: o.assume, log: log}
-	n, _ := positive(o.assetsMax)
-	pub := &cdk.Publisher{Access: access, Log: log, Concurrency: n,
+	pub := &cdk.Publisher{Access: access, Log: log, Concurrency: o.asm.cdk.AssetParallelism,
 		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) }}
 	p := a.presenter(log, "")
 	dep := &cdk.Deployer{Access: access, Publisher: pub, SourceAccount: s.Target.Account, Log: log,
@@ -178,13 +162,13 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 		}
 	}
 	if !o.deploy.DryRun {
-		if o.outputs.file != "" {
-			if werr := a.files.JSON("", o.outputs.file, outs); werr != nil {
+		if o.outputs.File != "" {
+			if werr := a.files.JSON("", o.outputs.File, outs); werr != nil {
 				return errors.Join(err, fmt.Errorf("--outputs-file: %w", werr))
 			}
 		}
-		if o.outputs.env != "" {
-			o.outputs.file = ""
+		if o.outputs.Env != "" {
+			o.outputs.File = ""
 			if werr := a.writeOutputs("", o.outputs, flat, log); werr != nil {
 				return errors.Join(err, werr)
 			}
@@ -211,12 +195,4 @@ func bootstrapExit(err error) error {
 		return exitcode.AccessErr(err)
 	}
 	return err
-}
-
-func positive(v string) (int, error) {
-	var n int
-	if _, err := fmt.Sscan(v, &n); err != nil || n < 1 || fmt.Sprint(n) != v {
-		return 0, fmt.Errorf("%q is not a positive whole number", v)
-	}
-	return n, nil
 }

@@ -82,7 +82,7 @@ func TestCDKDeployWithoutNode(t *testing.T) {
 	}
 
 	calls.reset()
-	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "--parameters", "FnStack:Greeting=bonjour", "FnStack")
+	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "--parameter", "FnStack:Greeting=bonjour", "FnStack")
 	if r.Code != 0 {
 		t.Fatalf("parameter change: exit %d\n%s", r.Code, r.Stderr)
 	}

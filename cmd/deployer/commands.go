@@ -42,6 +42,7 @@ func commandTable() []spec {
 	return []spec{
 		whoamiSpec, envSpec, execSpec,
 		cfnDeploySpec, cfnDeleteSpec, cfnPackageSpec, cfnExecuteSpec, stacksetDeploySpec, stacksetDeleteSpec,
+		cdkDeploySpec, cdkDiffSpec, cdkListSpec, cdkPublishSpec,
 		tfSpec("init"), tfSpec("plan"), tfSpec("apply"), tfSpec("destroy"), tfStateMoveSpec,
 		doctorSpec, versionSpec,
 	}
@@ -57,7 +58,7 @@ type group struct {
 }
 
 func groupTable() []group {
-	return []group{cfnGroup, stacksetGroup, tfGroup, tfStateGroup}
+	return []group{cfnGroup, stacksetGroup, cdkGroup, tfGroup, tfStateGroup}
 }
 
 // lookup finds the command the first words of args name; it returns a nil

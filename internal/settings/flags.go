@@ -47,6 +47,38 @@ func (s *Set) register(fs *flag.FlagSet, it *item) {
 	}
 }
 
+// Interspersed lets positional arguments and flags mix, as the CDK CLI
+// takes them ("cdk deploy Stack --require-approval never"): Parse moves
+// every flag (with its value) before the names.
+func (s *Set) Interspersed() { s.interspersed = true }
+
+// flagsFirst reorders args into flags, "--", then the names; a flag that
+// is not a boolean takes the next argument as its value.
+func (s *Set) flagsFirst(args []string) []string {
+	var flags, names []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, hasValue := flagName(a)
+		switch {
+		case a == "--":
+			names = append(names, args[i+1:]...)
+			i = len(args)
+		case name == "":
+			names = append(names, a)
+		default:
+			flags = append(flags, a)
+			if it, ok := s.byFlag[name]; ok && it.kind != kindBool && !hasValue && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	if len(names) == 0 {
+		return flags
+	}
+	return append(append(flags, "--"), names...)
+}
+
 // expand turns the aws-cli habit "--capabilities A B" into "--capabilities A
 // --capabilities B" for variadic settings, so bare words after such a flag are
 // values rather than stray arguments.

@@ -70,6 +70,8 @@ type Set struct {
 	args    []string
 	environ []string
 	dups    []string
+	// interspersed: names may come before flags (see Interspersed).
+	interspersed bool
 	// Ignored lists the flags of sibling verbs that were given and ignored.
 	Ignored []string
 }
@@ -237,6 +239,9 @@ func (s *Set) Parse(args, environ []string) error {
 	fs.Usage = func() {}
 	for _, it := range s.items {
 		s.register(fs, it)
+	}
+	if s.interspersed {
+		args = s.flagsFirst(args)
 	}
 	if err := fs.Parse(s.expand(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
