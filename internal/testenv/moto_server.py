@@ -12,7 +12,9 @@
    stored as the JSON string AWS keeps.
 4. AWS::S3::BucketPolicy is not a resource type moto's CloudFormation knows;
    the bootstrap templates under buildspec/iam need it, so it is added with
-   moto's own S3 backend doing the work.
+   moto's own S3 backend doing the work. Its delete uses the bucket resolved
+   at create (the template's Bucket is usually a Ref, which moto passes
+   unresolved to a delete).
 5. moto has no SAM transform: a template whose Transform names
    AWS::Serverless-2016-10-31 is translated with aws-sam-translator (the
    library CloudFormation's transform is built on) before moto reads its
@@ -35,6 +37,10 @@
    false" denies every call. Every real call of the SDKs goes over TLS, where
    that statement does not apply; the emulator speaks plain HTTP only
    because it is local. Such statements are left out of the evaluation.
+10. An executed change set's template is not parsed a second time, and its
+    outputs are evaluated at once: an output moto cannot evaluate is the
+    ValidationError CloudFormation gives such a template, not an HTTP 500 on
+    ExecuteChangeSet or on every later DescribeStacks.
 Then the unmodified server starts.
 """
 import copy
@@ -87,10 +93,22 @@ class BucketPolicy(CloudFormationModel):
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
+    def delete(self, account_id, region_name):
+        # The bucket as it was resolved at create: the template's Bucket is
+        # often a Ref, which only the create saw resolved.
+        _delete_bucket_policy(self.account_id, self.bucket)
+
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        props = cloudformation_json["Properties"]
-        s3_backends[account_id]["aws"].delete_bucket_policy(props["Bucket"])
+        bucket = cloudformation_json["Properties"]["Bucket"]
+        _delete_bucket_policy(account_id, bucket if isinstance(bucket, str) else resource_name)
+
+
+def _delete_bucket_policy(account_id, bucket):
+    """The policy goes with its resource; a bucket already deleted took it."""
+    backend = s3_backends[account_id]["aws"]
+    if bucket in backend.buckets:
+        backend.delete_bucket_policy(bucket)
 
 _apply = models.ChangeSet.apply
 
@@ -99,10 +117,39 @@ def _apply_like_update(self):
     _apply(self)
     stack = self.stack
     stack.template = self.template
-    stack._parse_template()
+    # The change set's own parse of the template: parsing it a second time
+    # could fail after the resources were changed (HTTP 500 mid-way).
+    stack.template_dict = self.template_dict
     stack.description = stack.template_dict.get("Description")
     stack.parameters = dict(stack.resource_map.resolved_parameters)
-    stack.output_map = stack._create_output_map()
+    stack.output_map, failed = _evaluated_outputs(stack)
+    if failed:
+        # CloudFormation refuses such a template before changing anything
+        # (ValidationError, HTTP 400: "Template error: ..."); moto finds out
+        # only now. The error is the documented one, and the stack stays
+        # readable: moto evaluates outputs on every DescribeStacks, so an
+        # output it cannot evaluate would make each of them an HTTP 500.
+        raise ValidationError(message=failed)
+
+
+def _evaluated_outputs(stack):
+    """The stack's output map with every output evaluated now; outputs moto
+    cannot evaluate are left out, and the first error is returned."""
+    outputs = stack._create_output_map()
+    failed = ""
+    good = {}
+    for key in list(outputs.keys()):
+        try:
+            outputs[key]
+            good[key] = stack.template_dict["Outputs"][key]
+        except Exception as e:  # moto raises many kinds here
+            failed = failed or getattr(e, "message", None) or str(e)
+    if not failed:
+        return outputs, ""
+    template = dict(stack.template_dict, Outputs=good or None)
+    if not good:
+        template.pop("Outputs")
+    return models.OutputMap(stack.resource_map, template, stack.stack_id), failed
 
 
 def _has_parameters(self, other):
