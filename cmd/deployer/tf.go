@@ -12,6 +12,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
 	"github.com/deployer-dev/deployer/internal/tf"
 )
 
@@ -28,6 +29,7 @@ type tfOptions struct {
 	legacyKey   bool // TFSTATE_FILE_NAME's key is used as it is
 	fanout      fanoutSettings
 	report      settings.Report
+	tfPlan      *targets.Plan // tf apply --targets --plan-file: the reviewed plan
 }
 
 // tfGroup is "deployer tf VERB"; without a verb it follows TF_ACTION as

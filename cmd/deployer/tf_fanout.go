@@ -29,8 +29,8 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 	if o.tf.Backend.Key == "" {
 		return exitcode.Usagef("--backend-key: each target needs a state of its own (expected --backend-key with --targets, e.g. '{account}/{region}/app.tfstate')")
 	}
-	if o.tf.SavedPlan {
-		return exitcode.Usagef("%s: each target plans into its own file under --dir (expected no --tf-plan-file with --targets)", s.Source("tf-plan-file"))
+	if err := tfPlanSetting(s, o); err != nil {
+		return err
 	}
 	if err := checkPlaceholders(s.Source("backend-key"), o.tf.Backend.Key, nil); err != nil {
 		return err
@@ -69,10 +69,23 @@ func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger)
 	sctx, stop := a.signals.context(ctx, log)
 	defer stop()
 	ctx = sctx
-	rep := newChangeReport(o.report, reportCommand("tf "+o.tf.Verb, false, o.fanout.Targets), targetIDs(o.fanout.waves))
-	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
+	waves := o.fanout.waves
+	if o.tfPlan != nil {
+		waves = o.tfPlanWaves()
+	}
+	rep := newChangeReport(o.report, reportCommand("tf "+o.tf.Verb, false, o.fanout.Targets), targetIDs(waves))
+	sum := targets.Run(ctx, waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
-		res, err := a.tfOne(context.WithoutCancel(ctx), fl, o, t, tlog)
+		var res tf.Result
+		var err error
+		if o.tfPlan != nil {
+			ran := false
+			if res, ran, err = a.tfExecuteOne(context.WithoutCancel(ctx), fl, o, t, tlog); !ran {
+				return targets.Result{Status: targets.NoChanges, Reason: "the preview found no changes"}
+			}
+		} else {
+			res, err = a.tfOne(context.WithoutCancel(ctx), fl, o, t, "", tlog)
+		}
 		rep.tf(t.ID(), filepath.Base(o.tf.Dir), res, err)
 		r := tfResult(ctx, res, err)
 		if err != nil {
@@ -83,10 +96,17 @@ func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger)
 	if err := rep.write(a); err != nil {
 		return err
 	}
+	if o.tf.Verb == "plan" && o.fanout.planFile != "" {
+		if err := a.writeTfPlan(o, sum, log); err != nil {
+			return err
+		}
+	}
 	return a.finish(ctx, &o.fanout, sum)
 }
 
-func (a *app) tfOne(ctx context.Context, fl *fleet, o *tfOptions, t targets.Target, log zerolog.Logger) (tf.Result, error) {
+// tfOne runs terraform for one target; saved, when given, is the target's
+// reviewed plan to apply as it is.
+func (a *app) tfOne(ctx context.Context, fl *fleet, o *tfOptions, t targets.Target, saved string, log zerolog.Logger) (tf.Result, error) {
 	s, err := a.fleetSession(ctx, fl, t, log)
 	if err != nil {
 		return tf.Result{}, err
@@ -98,6 +118,9 @@ func (a *app) tfOne(ctx context.Context, fl *fleet, o *tfOptions, t targets.Targ
 	opts := o.tf
 	opts.InitFirst = true
 	opts.PlanFile = filepath.Join(work, "plan.tfplan")
+	if saved != "" {
+		opts.PlanFile, opts.SavedPlan, opts.Extra = saved, true, nil
+	}
 	opts.Backend.Key = backendKey(targets.Fill(o.tf.Backend.Key, t), o.keyPrefix, s.Target.Account, t.Region)
 	out := &prefixWriter{w: a.io.err, mu: &a.tableMu, prefix: "[" + t.ID() + "] "}
 	defer out.Flush()

@@ -1,10 +1,12 @@
 package report
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
 )
@@ -50,4 +52,13 @@ func fixture(t *testing.T) *Report {
 		FromChangeSet("444444444444/us-east-1", "app", nil, []cfn.Setting{{Name: "termination protection", Before: "off", After: "on"}}),
 		FromChangeSet("555555555555/us-east-1", "app", nil, nil))
 	return r
+}
+
+func mustPlan(t *testing.T, s string) *tfjson.Plan {
+	t.Helper()
+	var p tfjson.Plan
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		t.Fatal(err)
+	}
+	return &p
 }

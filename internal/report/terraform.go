@@ -26,6 +26,7 @@ func FromPlan(id, dir string, planJSON []byte) (Target, error) {
 		return Target{}, fmt.Errorf("read plan JSON: %w", err)
 	}
 	t := Target{ID: id, Name: dir, Engine: Terraform, Changes: []Change{}}
+	secrets := planSecrets(&p)
 	for _, rc := range p.ResourceChanges {
 		if rc == nil || rc.Change == nil || rc.Mode == tfjson.DataResourceMode {
 			continue
@@ -55,7 +56,7 @@ func FromPlan(id, dir string, planJSON []byte) (Target, error) {
 			c.Detail = strings.TrimPrefix(c.Detail+"; "+strings.ReplaceAll(r, "_", " "), "; ")
 		}
 		if c.Action != Remove {
-			c.Properties = tfProperties(rc.Change)
+			c.Properties = tfProperties(rc.Change, secrets)
 		}
 		t.Changes = append(t.Changes, c)
 	}
@@ -63,7 +64,7 @@ func FromPlan(id, dir string, planJSON []byte) (Target, error) {
 }
 
 // tfProperties lists the leaves that differ between before and after.
-func tfProperties(ch *tfjson.Change) []Property {
+func tfProperties(ch *tfjson.Change, secrets []string) []Property {
 	before, after := map[string]string{}, map[string]string{}
 	flatten("", ch.Before, ch.BeforeSensitive, nil, before)
 	flatten("", ch.After, ch.AfterSensitive, ch.AfterUnknown, after)
@@ -90,7 +91,12 @@ func tfProperties(ch *tfjson.Change) []Property {
 		if inB && inA && a == b {
 			continue
 		}
-		p := Property{Path: k, Before: shown(b), After: shown(a), Change: "Modify"}
+		// A computed id that a replacement renews says nothing the action
+		// does not, and differs in every account, splitting groups.
+		if k == "id" && a == KnownAfter {
+			continue
+		}
+		p := Property{Path: k, Before: masked(b, secrets), After: masked(a, secrets), Change: "Modify"}
 		switch {
 		case !inB:
 			p.Change = "Add"

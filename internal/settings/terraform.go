@@ -19,7 +19,7 @@ var (
 	// of PlanFile: the two meanings had one name; --plan-file stays
 	// accepted by tf, where it cannot mean the other.
 	TerraformPlanFile = str("terraform", Decl{Flag: "tf-plan-file", OldFlag: "plan-file", Env: "DEPLOYER_TF_PLAN_FILE", Value: "FILE",
-		Help: "terraform plan file (default .deployer/plan.tfplan in --dir); apply applies it when it exists"}, nil)
+		Help: "terraform plan file (default .deployer/plan.tfplan in --dir); apply applies it when it exists. With --targets: the many-targets plan, which tf plan writes (each target's saved plan and its checksum) and tf apply applies exactly"}, nil)
 	DetailedExitcode = boolean("terraform", Decl{Flag: "detailed-exitcode", Env: "DEPLOYER_DETAILED_EXITCODE", Help: "plan: exit 2 when there are changes, as terraform does"})
 	AllowDestroy     = boolean("terraform", Decl{Flag: "allow-destroy", Env: "DEPLOYER_ALLOW_DESTROY", Help: "apply: accept a plan that deletes or replaces resources"})
 	IncludeSensitive = boolean("terraform", Decl{Flag: "include-sensitive", Env: "DEPLOYER_INCLUDE_SENSITIVE", Help: "also write sensitive outputs"})

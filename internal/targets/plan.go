@@ -64,6 +64,8 @@ type PlanTarget struct {
 	Reason       string   `json:"reason"`
 	// Review is what the preview saw of the stack and the change set.
 	Review
+	// TfPlan is the saved plan of a terraform entry (kind tf).
+	TfPlan
 }
 
 // Review is what a preview saw of one target, recorded in the plan so

@@ -109,9 +109,14 @@ func checkEntry(t PlanTarget) error {
 	}
 	switch t.Kind {
 	case KindCfn:
+		if t.TfPlan != (TfPlan{}) {
+			return fmt.Errorf("tf_plan_* fields in a %s entry (expected none)", KindCfn)
+		}
 		return checkCfnEntry(t)
+	case KindTf:
+		return checkTfEntry(t)
 	}
-	return fmt.Errorf("kind %q is not one this deployer executes (expected %s)", t.Kind, KindCfn)
+	return fmt.Errorf("kind %q is not one this deployer executes (expected %s or %s)", t.Kind, KindCfn, KindTf)
 }
 
 // checkCfnEntry checks a change-set entry against its own target: the
