@@ -12,8 +12,18 @@
 #                         checksums.txt). Without it the archive is checked
 #                         against checksums.txt alone, which guards against a
 #                         broken download but not against a changed release.
+#   DEPLOYER_PUBKEY       optional: the release signing key, one line as in
+#                         docs/releases.md ("ssh-ed25519 AAAA..."). With it,
+#                         checksums.txt.sig must be a valid signature of
+#                         checksums.txt by that key (ssh-keygen -Y verify).
 #
-# Needs only sh, curl or wget, tar (with gzip), and sha256sum or shasum.
+# Downloads are https only, redirects included (curl --proto =https
+# --proto-redir =https; wget follows redirects one by one, each checked);
+# a DEPLOYER_RELEASE_URL on the loopback address may be http (a local
+# mirror), but may not redirect to anything but https.
+#
+# Needs only sh, curl or wget, tar (with gzip), and sha256sum or shasum
+# (and ssh-keygen with DEPLOYER_PUBKEY).
 # Errors are one line on stderr and a non-zero exit; the temporary
 # directory is removed on every exit.
 set -eu
@@ -33,6 +43,23 @@ case $version in
 esac
 base=${DEPLOYER_RELEASE_URL:-$default_url}
 base=${base%/}
+case $base in
+https://*) first_proto='=https' ;;
+http://127.0.0.1:* | http://127.0.0.1/* | http://localhost:* | http://localhost/* | http://\[::1\]:*) first_proto='=http' ;;
+*) die "DEPLOYER_RELEASE_URL must start with https:// (http only on the loopback address), not \"$base\"" ;;
+esac
+pubkey=${DEPLOYER_PUBKEY:-}
+if [ -n "$pubkey" ]; then
+	case $pubkey in
+	ssh-ed25519\ AAAA* | ecdsa-sha2-nistp256\ AAAA* | ssh-rsa\ AAAA*) ;;
+	*) die "DEPLOYER_PUBKEY must be one public key line such as \"ssh-ed25519 AAAA...\" (see docs/releases.md)" ;;
+	esac
+	case $pubkey in
+	*"
+"*) die "DEPLOYER_PUBKEY must be one line" ;;
+	esac
+	command -v ssh-keygen >/dev/null 2>&1 || die "DEPLOYER_PUBKEY is set but ssh-keygen is not installed (it verifies the signature)"
+fi
 pinned=${DEPLOYER_SHA256:-}
 if [ -n "$pinned" ]; then
 	case $pinned in
@@ -57,9 +84,29 @@ esac
 archive="deployer_${version}_${os}_${arch}.tar.gz"
 
 if command -v curl >/dev/null 2>&1; then
-	download() { curl -fsSL --retry 3 -o "$2" "$1" 2>/dev/null; }
+	download() { curl -fsSL --proto "$first_proto" --proto-redir =https --max-redirs 5 --retry 3 -o "$2" "$1" 2>/dev/null; }
 elif command -v wget >/dev/null 2>&1; then
-	download() { wget -q -O "$2" "$1" 2>/dev/null; }
+	# wget has no --proto-redir: follow each redirect by hand, https only.
+	download() {
+		url=$1
+		hops=0
+		while :; do
+			location=
+			if wget -q -S --max-redirect=0 -O "$2" "$url" 2>"$tmp/headers"; then
+				return 0
+			fi
+			while read -r key value; do
+				case $key in [Ll]ocation:) location=$value ;; esac
+			done <"$tmp/headers"
+			location=${location%"$(printf '\r')"}
+			case $location in
+			https://*) url=$location ;;
+			*) return 1 ;;
+			esac
+			hops=$((hops + 1))
+			[ $hops -le 5 ] || return 1
+		done
+	}
 else
 	die "neither curl nor wget is installed"
 fi
@@ -81,8 +128,16 @@ trap 'exit 143' TERM
 download "$base/$version/$archive" "$tmp/$archive" || die "cannot download $base/$version/$archive"
 download "$base/$version/checksums.txt" "$tmp/checksums.txt" || die "cannot download $base/$version/checksums.txt"
 
+if [ -n "$pubkey" ]; then
+	download "$base/$version/checksums.txt.sig" "$tmp/checksums.txt.sig" || die "cannot download $base/$version/checksums.txt.sig (DEPLOYER_PUBKEY is set: the release must be signed)"
+	printf 'release@deployer namespaces="deployer-release" %s\n' "$pubkey" >"$tmp/allowed_signers"
+	ssh-keygen -Y verify -f "$tmp/allowed_signers" -I release@deployer -n deployer-release -s "$tmp/checksums.txt.sig" <"$tmp/checksums.txt" >/dev/null 2>&1 ||
+		die "checksums.txt of $version is not signed by DEPLOYER_PUBKEY; nothing installed"
+fi
+
 listed=
-while read -r sum name; do
+# The last line may lack its newline: read returns false but fills sum.
+while read -r sum name || [ -n "$sum" ]; do
 	# sha256sum marks binary-mode lines with '*'.
 	if [ "${name#\*}" = "$archive" ]; then listed=$sum; fi
 done <"$tmp/checksums.txt"
@@ -96,11 +151,29 @@ fi
 
 mkdir "$tmp/unpacked"
 tar -xzf "$tmp/$archive" -C "$tmp/unpacked" deployer 2>/dev/null || die "cannot unpack deployer from $archive"
+# A link would install whatever it points at on this machine.
+if [ -L "$tmp/unpacked/deployer" ] || [ ! -f "$tmp/unpacked/deployer" ]; then
+	die "deployer in $archive is not a regular file; nothing installed"
+fi
 mkdir -p "$dir" 2>/dev/null || die "cannot create $dir"
 # Copy beside the target, then rename: a running deployer is never
 # overwritten in place and a full disk leaves the old one intact.
 staged="$dir/.deployer.install.$$"
-if ! { cp "$tmp/unpacked/deployer" "$staged" && chmod 0755 "$staged" && mv -f "$staged" "$dir/deployer"; } 2>/dev/null; then
+if ! { cp "$tmp/unpacked/deployer" "$staged" && chmod 0755 "$staged"; } 2>/dev/null; then
+	rm -f "$staged"
+	die "cannot install into $dir (not writable? try another DIR or sudo)"
+fi
+# The binary must run here and be the version asked for, before it
+# replaces anything.
+said=$("$staged" version 2>/dev/null) || said=
+case "$said " in
+"deployer $version "*) ;;
+*)
+	rm -f "$staged"
+	die "the downloaded deployer says \"${said:-nothing}\" to \"deployer version\", not deployer $version; nothing installed"
+	;;
+esac
+if ! mv -f "$staged" "$dir/deployer" 2>/dev/null; then
 	rm -f "$staged"
 	die "cannot install into $dir (not writable? try another DIR or sudo)"
 fi

@@ -77,6 +77,12 @@ type installRun struct {
 // in it, so a failure can be seen to leave it alone.
 func runInstall(t *testing.T, shell, path, baseURL, pinned string) installRun {
 	t.Helper()
+	return runInstallEnv(t, shell, path, baseURL, pinned)
+}
+
+// runInstallEnv is runInstall with extra variables (DEPLOYER_PUBKEY).
+func runInstallEnv(t *testing.T, shell, path, baseURL, pinned string, extra ...string) installRun {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "bin")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -92,6 +98,7 @@ func runInstall(t *testing.T, shell, path, baseURL, pinned string) installRun {
 	if pinned != "" {
 		cmd.Env = append(cmd.Env, "DEPLOYER_SHA256="+pinned)
 	}
+	cmd.Env = append(cmd.Env, extra...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,6 +39,7 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int 
 		out     = fs.String("out", "dist", "output directory (must be absent or empty)")
 		pkg     = fs.String("pkg", "./cmd/deployer", "main package")
 		goBin   = fs.String("go", "go", "go command")
+		signKey = fs.String("sign-key", lookup(env, "DEPLOYER_SIGNING_KEY"), "SSH private key file that signs checksums.txt (default $DEPLOYER_SIGNING_KEY; none: unsigned)")
 	)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -68,6 +70,26 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "%s/%s\n", *out, a)
 	}
 	fmt.Fprintf(stdout, "%s/%s\n%s/%s\n", *out, res.SBOM, *out, res.Checksums)
+	if *signKey != "" {
+		sig, err := release.Sign(ctx, "ssh-keygen", *signKey, *out)
+		if err != nil {
+			fmt.Fprintf(stderr, "release: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s/%s\n", *out, sig)
+	} else {
+		fmt.Fprintf(stderr, "release: checksums.txt not signed (no -sign-key or DEPLOYER_SIGNING_KEY)\n")
+	}
 	fmt.Fprintf(stderr, "release: %d archives in %s (%.1fs)\n", len(res.Archives), *out, time.Since(start).Seconds())
 	return 0
+}
+
+// lookup returns the value of name in env, or "".
+func lookup(env []string, name string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
 }
