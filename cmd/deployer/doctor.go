@@ -18,6 +18,7 @@ import (
 type doctorOptions struct {
 	assume                                       settings.AssumeConfig
 	cfnRole, artifactBucket, kmsKey, stateBucket string
+	uploader                                     string // --artifact-credentials: whose writes are checked
 	stackSet                                     bool
 }
 
@@ -31,6 +32,7 @@ var doctorSpec = spec{
 				settings.CfnRoleARN.Bind(s, &o.cfnRole)
 				settings.ArtifactBucket.Bind(s, &o.artifactBucket)
 				settings.KMSKeyID.Bind(s, &o.kmsKey)
+				settings.ArtifactCredentials.Bind(s, &o.uploader)
 				settings.BackendBucket.Bind(s, &o.stateBucket)
 				// --stack-set names a StackSet elsewhere; here it was a switch.
 				s.Bool(settings.Decl{Flag: "stack-set-roles", OldFlag: "stack-set", Env: "DEPLOYER_DOCTOR_STACK_SET",
@@ -75,6 +77,7 @@ func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) 
 	checks := doctor.Run(ctx, doctor.Setup{
 		Session: s, Caller: caller, ExternalID: o.assume.Assume.ExternalID != "", Duration: o.assume.Assume.Duration,
 		CfnRoleARN: o.cfnRole, ArtifactBucket: o.artifactBucket, KMSKeyID: o.kmsKey, BackendBucket: o.stateBucket,
+		ArtifactUploader: o.uploader,
 	}, doctor.Clients{
 		TargetIAM: a.clients.iam(s.Config),
 		TargetS3:  a.clients.s3(s.Config),
