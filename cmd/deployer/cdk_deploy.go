@@ -118,7 +118,8 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 	}
 	access := &cdkAccess{a: a, s: s, opts: o.assume, log: log}
 	pub := &cdk.Publisher{Access: access, Log: log, Concurrency: o.asm.cdk.AssetParallelism,
-		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) }}
+		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
+		NewS3:  func(c aws.Config) artifact.S3API { return a.clients.s3(c) }}
 	p := a.presenter(log, "")
 	dep := &cdk.Deployer{Access: access, Publisher: pub, SourceAccount: s.Target.Account, Log: log,
 		Runner: func(cfg aws.Config, region string) *cfn.Runner {

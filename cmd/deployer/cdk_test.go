@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -196,5 +197,53 @@ func TestCDKRequireApproval(t *testing.T) {
 		&cloudformation.DescribeStacksInput{StackName: aws.String("FnStack")})
 	if err == nil && len(st.Stacks) > 0 && st.Stacks[0].StackStatus != "REVIEW_IN_PROGRESS" {
 		t.Errorf("FnStack exists as %s after a refused first deploy", st.Stacks[0].StackStatus)
+	}
+}
+
+// TestCDKInteropWithTheCDKCLI: a stack the real "cdk deploy" created is
+// one deployer finds up to date (no change set), and after deployer
+// changed a parameter the real "cdk deploy" finds it up to date too.
+func TestCDKInteropWithTheCDKCLI(t *testing.T) {
+	e, calls := cdkEnv(t)
+	cdkBootstrap(t, e, cdkTarget)
+	app := cdkAssembly(t)
+	cdkCLI := func() string {
+		t.Helper()
+		cmd := exec.Command(testenv.CDKBin(t), "deploy", "--app", app, "--require-approval", "never", "FnStack")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "CDK_DISABLE_VERSION_CHECK=1", "CI=1",
+			"AWS_ACCESS_KEY_ID=" + testenv.SourceKeyID, "AWS_SECRET_ACCESS_KEY=" + testenv.SourceSecret,
+			"AWS_REGION=" + testenv.Region, "AWS_ENDPOINT_URL=" + e.Moto.URL, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("cdk deploy: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	cdkCLI()
+	r := e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "FnStack")
+	if _, puts, changeSets := calls.snapshot(); r.Code != 0 || len(changeSets) > 0 || len(puts) > 0 {
+		t.Errorf("after cdk deploy: exit %d, change sets %v, uploads %v; want 0 and neither\n%s", r.Code, changeSets, puts, r.Stderr)
+	}
+	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "--parameter", "Greeting=hi", "FnStack")
+	if r.Code != 0 {
+		t.Fatalf("parameter change: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if out := cdkCLI(); !strings.Contains(out, "FnStack (no changes)") {
+		t.Errorf("cdk deploy after deployer: want FnStack (no changes), got\n%s", out)
+	}
+}
+
+// TestCDKImageAssetWithoutDocker: an image asset not yet in ECR, and no
+// docker to build it, is refused naming the asset, before any stack.
+func TestCDKImageAssetWithoutDocker(t *testing.T) {
+	e, _ := cdkEnv(t)
+	cdkBootstrap(t, e, cdkTarget)
+	app := testenv.SynthCDK(t, filepath.Join(testenv.RepoRoot(), "internal", "cdk", "testdata", "imageapp"))
+	r := e.RunEnv([]string{"CDK_DOCKER=" + filepath.Join(e.Dir, "no-docker-here")}, "cdk", "deploy", "--app", app, "--require-approval", "never")
+	if r.Code == 0 || !strings.Contains(r.Stderr, "image asset Web") || !strings.Contains(r.Stderr, "docker is not available") {
+		t.Errorf("image asset without docker: exit %d, want a refusal naming the asset Web:\n%s", r.Code, r.Stderr)
+	}
+	if e.Proxy.Count("cloudformation:CreateChangeSet") > 0 {
+		t.Error("a change set was made although an asset could not be published")
 	}
 }
