@@ -15,6 +15,10 @@ func FuzzParseParameters(f *testing.F) {
 		"A=1\nB=x y\n# c\n",
 		`[{"ParameterKey":"A","UsePreviousValue":true}]`,
 		"{", "- [", "A=\x00",
+		`{"Stage":"prod","Count":3}`,
+		`{"Key":{"Fn::GetArtifactAtt":["Build","ObjectKey"]}}`,
+		"Stage=\"prod\"\nName='a b'\n",
+		"ParameterKey=A,ParameterValue=1\nParameterKey=B,UsePreviousValue=true\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -33,7 +37,10 @@ func FuzzParseParameters(f *testing.F) {
 
 // FuzzAddKV: --parameter K=V never accepts an invalid key.
 func FuzzAddKV(f *testing.F) {
-	for _, s := range []string{"A=1", "A==", "=1", "a-b=1", "A", "Key=with spaces and = signs"} {
+	for _, s := range []string{"A=1", "A==", "=1", "a-b=1", "A", "Key=with spaces and = signs",
+		`Stage="prod" Name="a b" Esc="say \"hi\""`, `Q='it\'s'`, `"A=1 B`,
+		"ParameterKey=A,ParameterValue=1", `ParameterKey=S,ParameterValue=a\,b,c`, "ParameterKey=A,UsePreviousValue=true",
+		"ParameterKey=A,ParameterValue=1 ParameterKey=B,ParameterValue=2", "ParameterKey=,ParameterValue="} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -131,6 +131,9 @@ func parseList(items []any, into *Inputs) error {
 }
 
 func parseTemplateConfiguration(d map[string]any, into *Inputs) error {
+	if flatOverrides(d) {
+		return parseParameterMap(d, into)
+	}
 	for k := range d {
 		if k != "Parameters" && k != "Tags" && k != "StackPolicy" {
 			return fmt.Errorf("unknown key %q in template configuration (expected Parameters, Tags, StackPolicy)", k)
@@ -141,15 +144,8 @@ func parseTemplateConfiguration(d map[string]any, into *Inputs) error {
 		if !ok {
 			return fmt.Errorf(`"Parameters" is not an object (expected {"Parameters":{"K":"V"}})`)
 		}
-		for k, v := range m {
-			if !validParamKey(k) {
-				return fmt.Errorf("%q is not a parameter key (expected letters and digits)", clip(k))
-			}
-			s, err := scalar(v)
-			if err != nil {
-				return fmt.Errorf("parameter %s: %w", k, err)
-			}
-			into.Values[k] = s
+		if err := parseParameterMap(m, into); err != nil {
+			return err
 		}
 	}
 	if t, ok := d["Tags"]; ok {
@@ -201,13 +197,13 @@ func scalar(v any) (string, error) {
 	return "", fmt.Errorf("value is an object (expected a string, number, boolean or list)")
 }
 
-// AddKV adds one K=V parameter, as given by --parameter.
-func AddKV(s string, into *Inputs) error { return addKV(s, into) }
-
 // addKV's errors name the key at most, never the value: the value is often a
 // password, and the error ends up in CI logs. Without '=' the whole text may
 // be a value, so nothing of it is shown.
 func addKV(s string, into *Inputs) error {
+	if strings.HasPrefix(strings.TrimSpace(s), "ParameterKey=") {
+		return addShorthand(strings.TrimSpace(s), into)
+	}
 	k, v, ok := strings.Cut(s, "=")
 	k = strings.TrimSpace(k)
 	if !ok {
@@ -218,6 +214,9 @@ func addKV(s string, into *Inputs) error {
 	}
 	if !validParamKey(k) {
 		return fmt.Errorf("%q is not a parameter key (expected KEY=VALUE with an alphanumeric KEY)", clip(k))
+	}
+	if quoted(v) {
+		v = samUnquote(v)
 	}
 	into.Values[k] = v
 	return nil
