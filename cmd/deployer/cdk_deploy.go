@@ -29,6 +29,7 @@ type cdkDeployOptions struct {
 	tags    []string
 	outputs settings.Outputs
 	timeout time.Duration
+	report  settings.Report
 }
 
 func cdkSpec(verb, summary string) spec {
@@ -59,6 +60,10 @@ func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	}
 	settings.ParameterOverrides.Bind(s, &o.params)
 	settings.CfnRoleARN.Bind(s, &d.ExecRoleARN)
+	settings.ReportGroup(s, &o.report)
+	// diff needs the rules too (a change-set name, DryRun): registered
+	// before its early return, or a diff creates a change set named "".
+	s.After(func() error { return a.resolveCDKDeploy(s, o) })
 	if o.verb == "diff" {
 		return
 	}
@@ -67,7 +72,6 @@ func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	settings.Force.Bind(s, &d.Force)
 	settings.OutputsGroup(s, &o.outputs, false)
 	settings.Timeout(s, &o.timeout)
-	s.After(func() error { return a.resolveCDKDeploy(s, o) })
 }
 
 // resolveCDKDeploy applies the rules that span settings; no AWS call.
@@ -144,6 +148,13 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 	results, err := dep.Deploy(ctx, stacks, o.deploy)
 	if err != nil && results == nil {
 		return bootstrapExit(err)
+	}
+	rep := newChangeReport(o.report, "cdk "+o.verb, nil)
+	for _, r := range results {
+		rep.cfn(targetID(r.Stack.Environment.Account, r.Stack.Environment.Region), r.Stack.StackName, r.Result, r.Err)
+	}
+	if werr := rep.write(a); werr != nil {
+		err = errors.Join(err, werr)
 	}
 	outs := map[string]map[string]string{}
 	flat := map[string]string{}

@@ -87,3 +87,24 @@ func TestCfnDryRunReport(t *testing.T) {
 		t.Errorf("approval summary (%d characters):\n%s", n, files["approval.txt"])
 	}
 }
+
+// cdk diff writes the same report as cfn deploy --dry-run, one target per
+// stack, through the function the cdk commands share with cfn: here a
+// stack not deployed yet, every resource an addition.
+func TestCDKDiffReport(t *testing.T) {
+	e, _ := cdkEnv(t)
+	cdkBootstrap(t, e, cdkTarget)
+	app := cdkAssembly(t)
+	md, counts := filepath.Join(e.Dir, "cdk.md"), filepath.Join(e.Dir, "cdk.env")
+	r := e.Run("cdk", "diff", "--app", app, "--report", md, "--report-env", counts, "FnStack")
+	mustCode(t, r, 0)
+	report, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := os.ReadFile(counts)
+	if !strings.Contains(string(report), "# Change report\n\ncdk diff: 1 target, 1 with changes") || !strings.Contains(string(report), "FnStack (cloudformation)") ||
+		!strings.Contains(string(report), "| add | `Handler") || !strings.Contains(string(env), "DEPLOYER_HAS_CHANGES=true\n") {
+		t.Errorf("cdk diff report:\n%s\n%s\n%s", report, env, r.Stderr)
+	}
+}
