@@ -27,6 +27,7 @@ type deployOptions struct {
 	fanout            fanoutSettings
 	packLocal         bool // the template points at local code: package before the change set
 	report            settings.Report
+	awsCLI            settings.AWSCLI
 }
 
 var cfnDeploySpec = spec{
@@ -55,6 +56,7 @@ func (a *app) declareDeploy(s *settings.Set, o *deployOptions) {
 	settings.Timeout(s, &o.timeout)
 	settings.OutputsGroup(s, &o.outputs, true)
 	settings.GuardGroup(s, d)
+	settings.AWSCLIGroup(s, &o.awsCLI)
 	settings.CancelOnInterrupt.Bind(s, &o.cancelOnInterrupt)
 	settings.Force.Bind(s, &d.Force)
 	settings.FanoutGroup(s, &o.fanout.Fanout)
@@ -88,6 +90,9 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 		return err
 	}
 	if d.Tags, err = stackTags(s.Source("tag"), o.def.Tags); err != nil {
+		return err
+	}
+	if err := awsCLIHabits(s, o); err != nil {
 		return err
 	}
 	if d.KeepChangeSet && !d.DryRun {
@@ -129,6 +134,10 @@ func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logge
 	}
 	if err != nil {
 		return err
+	}
+	if o.awsCLI.NoExecute && !res.NoChanges && res.ChangeSetID != "" {
+		a.say("Change set %s created and kept, not executed (--no-execute-changeset). To execute it:\n  %s",
+			res.ChangeSetID, executeCommand(o.assume.Assume.RoleARNs, res.ChangeSetID))
 	}
 	if res.NoChanges {
 		detail := "."

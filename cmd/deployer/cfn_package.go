@@ -20,6 +20,7 @@ type packageOptions struct {
 	template  string
 	artifacts settings.Artifacts
 	out       string
+	fanout    fanoutSettings // --targets: one packaged template per target
 }
 
 var cfnPackageSpec = spec{
@@ -36,7 +37,8 @@ func (a *app) declarePackage(s *settings.Set, o *packageOptions) {
 	settings.Assume(s, &o.assume, a.host)
 	settings.Template.Bind(s, &o.template)
 	settings.ArtifactGroup(s, &o.artifacts, false)
-	s.String(settings.Decl{Flag: "output-template", Alias: "output-template-file", Env: "DEPLOYER_OUTPUT_TEMPLATE", Value: "FILE", Help: "where to write the packaged template"}, &o.out, nil)
+	s.String(settings.Decl{Flag: "output-template", Alias: "output-template-file", Env: "DEPLOYER_OUTPUT_TEMPLATE", Value: "FILE", Help: "where to write the packaged template (default: stdout, as aws cloudformation package); with --targets, a path with {account} and {region}"}, &o.out, nil)
+	settings.TargetsFile.Bind(s, &o.fanout.Targets)
 	s.After(func() error {
 		if o.template == "" {
 			return exitcode.Usagef("--template: no template given (expected --template FILE)")
@@ -44,16 +46,13 @@ func (a *app) declarePackage(s *settings.Set, o *packageOptions) {
 		if err := regularFile(o.template); err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("template"), err)
 		}
-		if o.out == "" {
-			return exitcode.Usagef("--output-template: no output file given (expected --output-template FILE)")
-		}
 		if _, err := localRefs(s, o.template, o.artifacts); err != nil {
 			return err
 		}
 		if o.artifacts.Bucket == "" {
 			return exitcode.Usagef("--artifact-bucket: no bucket given (expected --artifact-bucket BUCKET in the stack's region)")
 		}
-		return nil
+		return checkPackageTargets(s, o)
 	})
 }
 
@@ -62,11 +61,22 @@ func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Log
 	if err != nil {
 		return err
 	}
+	if o.fanout.file != nil {
+		return a.packageTargets(ctx, s, o, log)
+	}
 	// Standalone packaging uploads with the credentials it acts with; the
 	// key prefix is the account those reading it will be in.
 	body, err := a.pack(ctx, s.Config, o.template, o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region, log)
 	if err != nil {
 		return err
+	}
+	if o.out == "" {
+		// aws cloudformation package without --output-template-file: the
+		// template on stdout, for a pipe or a redirection.
+		if _, err := a.io.out.Write(body); err != nil {
+			return fmt.Errorf("write the packaged template to stdout: %w", err)
+		}
+		return nil
 	}
 	if err := a.files.File("", o.out, body); err != nil {
 		return fmt.Errorf("--output-template: %w", err)
@@ -111,6 +121,7 @@ func (a *app) pack(ctx context.Context, cfg aws.Config, template string, as sett
 		KMSKeyID:            as.KMSKeyID,
 		ExpectedBucketOwner: owner,
 		Limits:              packLimits(as),
+		ForceUpload:         as.ForceUpload,
 	}, func(x artifact.Artifact) {
 		if x.Warning != "" {
 			log.Warn().Str("resource", x.Resource).Str("property", x.Property).Msg(x.Warning)

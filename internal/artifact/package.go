@@ -35,6 +35,10 @@ type Options struct {
 	Concurrency int
 	// Limits bound each zipped directory; zero fields mean DefaultLimits.
 	Limits Limits
+	// ForceUpload puts every object even when one with its content is
+	// already there (aws-cli's --force-upload): for a bucket whose objects
+	// may have been changed behind their content keys.
+	ForceUpload bool
 }
 
 // Artifact is one packaged reference, as reported to people.

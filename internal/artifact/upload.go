@@ -29,11 +29,12 @@ type uploader struct {
 	sse       types.ServerSideEncryption
 	kmsKey    *string
 	bucketKey *bool
+	force     bool // upload without looking first
 }
 
 // newUploader checks the bucket's region and reads its default encryption.
 func newUploader(ctx context.Context, api S3API, o Options) (*uploader, error) {
-	u := &uploader{api: api, bucket: o.Bucket}
+	u := &uploader{api: api, bucket: o.Bucket, force: o.ForceUpload}
 	if o.ExpectedBucketOwner != "" {
 		u.owner = aws.String(o.ExpectedBucketOwner)
 	}
@@ -83,19 +84,21 @@ func bucketRegion(c types.BucketLocationConstraint) string {
 	return string(c)
 }
 
-// put uploads body under key unless an object is already there; the key is
-// the content's hash, so an object there has these bytes.
+// put uploads body under key unless an object is already there (or force);
+// the key is the content's hash, so an object there has these bytes.
 func (u *uploader) put(ctx context.Context, key string, body io.ReadSeeker, size int64) (bool, error) {
-	_, err := u.api.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &u.bucket, Key: &key, ExpectedBucketOwner: u.owner})
-	if err == nil {
-		return false, nil
+	if !u.force {
+		_, err := u.api.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &u.bucket, Key: &key, ExpectedBucketOwner: u.owner})
+		if err == nil {
+			return false, nil
+		}
+		var nf *types.NotFound
+		var ae smithy.APIError
+		if !errors.As(err, &nf) && !(errors.As(err, &ae) && ae.ErrorCode() == "NotFound") {
+			return false, fmt.Errorf("head s3://%s/%s: %w", u.bucket, key, err)
+		}
 	}
-	var nf *types.NotFound
-	var ae smithy.APIError
-	if !errors.As(err, &nf) && !(errors.As(err, &ae) && ae.ErrorCode() == "NotFound") {
-		return false, fmt.Errorf("head s3://%s/%s: %w", u.bucket, key, err)
-	}
-	_, err = u.api.PutObject(ctx, &s3.PutObjectInput{
+	_, err := u.api.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: &u.bucket, Key: &key, Body: body, ContentLength: aws.Int64(size),
 		ExpectedBucketOwner: u.owner, ServerSideEncryption: u.sse, SSEKMSKeyId: u.kmsKey, BucketKeyEnabled: u.bucketKey,
 	})

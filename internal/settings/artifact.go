@@ -20,6 +20,8 @@ var (
 		}
 		return nil
 	})
+	ForceUpload = boolean("artifact", Decl{Flag: "force-upload", Env: "DEPLOYER_FORCE_UPLOAD",
+		Help: "upload local artifacts even when an object with their content is already there (aws-cli's --force-upload)"})
 	ArtifactCredentials = str("artifact", Decl{Flag: "artifact-credentials", Env: "DEPLOYER_ARTIFACT_CREDENTIALS", Default: "source", Value: "WHOSE",
 		Help: "whose credentials upload local code: source (the pipeline's; targets then need only read access) or target"}, oneOf("source", "target"))
 )
@@ -29,6 +31,7 @@ type Artifacts struct {
 	Bucket, Prefix, KMSKeyID, Owner string
 	Uploader                        string // "source" or "target"; "" where the command uploads with what it acts as
 	Limits                          PackLimits
+	ForceUpload                     bool
 }
 
 // ArtifactGroup declares the bucket, prefix, key and owner; uploader adds
@@ -38,6 +41,7 @@ func ArtifactGroup(s *Set, a *Artifacts, uploader bool) {
 	ArtifactPrefix.Bind(s, &a.Prefix)
 	KMSKeyID.Bind(s, &a.KMSKeyID)
 	ArtifactBucketOwner.Bind(s, &a.Owner)
+	ForceUpload.Bind(s, &a.ForceUpload)
 	PackageLimits(s, &a.Limits)
 	if uploader {
 		ArtifactCredentials.Bind(s, &a.Uploader)

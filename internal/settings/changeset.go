@@ -49,7 +49,7 @@ var (
 		}
 		return nil
 	})
-	FailOnEmpty           = boolean("change set", Decl{Flag: "fail-on-empty", Env: "DEPLOYER_FAIL_ON_EMPTY", Help: "exit 1 when there is nothing to change"})
+	FailOnEmpty           = boolean("change set", Decl{Flag: "fail-on-empty", Alias: "fail-on-empty-changeset", Env: "DEPLOYER_FAIL_ON_EMPTY", Help: "exit 1 when there is nothing to change"})
 	AllowReplacement      = boolean("change set", Decl{Flag: "allow-replacement", Env: "DEPLOYER_ALLOW_REPLACEMENT", Help: "let an update replace resources"})
 	AllowDelete           = boolean("change set", Decl{Flag: "allow-delete", Env: "DEPLOYER_ALLOW_DELETE", Help: "let an update remove resources"})
 	NoRecreate            = boolean("change set", Decl{Flag: "no-recreate", Env: "DEPLOYER_NO_RECREATE", Help: "refuse to delete a ROLLBACK_COMPLETE stack before creating it again (exit 5)"})
@@ -58,6 +58,27 @@ var (
 	CancelOnInterrupt     = boolean("change set", Decl{Flag: "cancel-on-interrupt", Env: "DEPLOYER_CANCEL_ON_INTERRUPT", Help: "on SIGINT/SIGTERM, also cancel the updates in progress"})
 	Force                 = boolean("change set", Decl{Flag: "force", Env: "DEPLOYER_FORCE", Help: "always create a change set, even when nothing can have changed"})
 )
+
+// aws cloudformation deploy's own spellings, with their aws-cli meanings,
+// so that its command lines run unchanged.
+var (
+	NoFailOnEmpty = boolean("change set", Decl{Flag: "no-fail-on-empty-changeset",
+		Help: "aws-cli's spelling of the default: exit 0 when there is nothing to change"})
+	NoExecute = boolean("change set", Decl{Flag: "no-execute-changeset", Env: "DEPLOYER_NO_EXECUTE_CHANGESET",
+		Help: "create the change set and keep it without executing it (aws-cli's meaning; --dry-run --keep-change-set); the run says how to execute it"})
+)
+
+// AWSCLI is what aws-cli's own spellings asked for.
+type AWSCLI struct {
+	NoFailOnEmpty, NoExecute bool
+}
+
+// AWSCLIGroup declares aws cloudformation deploy's flags that deployer
+// spells otherwise.
+func AWSCLIGroup(s *Set, h *AWSCLI) {
+	NoFailOnEmpty.Bind(s, &h.NoFailOnEmpty)
+	NoExecute.Bind(s, &h.NoExecute)
+}
 
 // Definition is what a stack or StackSet is made of, as given: the
 // template reference and the parameter, capability and tag lists.

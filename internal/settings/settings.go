@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
@@ -28,7 +29,7 @@ type Decl struct {
 	Help     string   // one line
 	Sep      string   // list settings: separator of a variable's value; "" is ","
 	Variadic bool     // list settings: the flag also takes the bare words after it
-	Split    bool     // list settings: a flag value is split on commas too
+	Split    bool     // list settings: a flag's or variable's value is split on commas and white space ("A B" and "A,B" are two values, as aws-cli takes --capabilities "A B")
 	Value    string   // the placeholder in help (NAME, FILE, ...)
 	// OldFlag is an earlier spelling still accepted by the commands that
 	// declare the setting, where it cannot be mistaken for another setting.
@@ -279,7 +280,7 @@ func (s *Set) resolve(it *item) (vals []string, from string) {
 			from = "--" + it.spelled
 		}
 		if it.kind == kindList && it.Split {
-			return splitEach(it.flagged, ","), from
+			return splitEach(it.flagged, splitAny), from
 		}
 		return it.flagged, from
 	}
@@ -292,6 +293,9 @@ func (s *Set) resolve(it *item) (vals []string, from string) {
 				sep := it.Sep
 				if sep == "" {
 					sep = ","
+				}
+				if it.Split {
+					sep = splitAny
 				}
 				return split(v, sep), name
 			}
@@ -336,12 +340,18 @@ func splitEach(vals []string, sep string) []string {
 	return out
 }
 
+// splitAny is the separator of Split settings: commas and white space.
+const splitAny = ", "
+
 func split(s, sep string) []string {
 	var out []string
 	var parts []string
-	if sep == " " {
+	switch sep {
+	case " ":
 		parts = strings.Fields(s)
-	} else {
+	case splitAny:
+		parts = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	default:
 		parts = strings.Split(s, sep)
 	}
 	for _, p := range parts {
