@@ -108,3 +108,31 @@ func TestCDKDiffReport(t *testing.T) {
 		t.Errorf("cdk diff report:\n%s\n%s\n%s", report, env, r.Stderr)
 	}
 }
+
+// A preview over twelve targets writes one report: the identical change is
+// one section naming the twelve, counted in every total.
+func TestFanoutDryRunReportGroupsTargets(t *testing.T) {
+	e := testenv.NewEnv(t)
+	dir := fanoutDir(t, e)
+	mustCode(t, fleetDeploy(e, dir), 0)
+	e.Proxy.Handle(testenv.PlayChanges(testenv.ResourceChange{Action: "Modify", LogicalID: "Marker", Type: "AWS::SSM::Parameter", Replacement: "False",
+		Details: []testenv.ChangeDetail{{Attribute: "Properties", Name: "Value", Path: "/Properties/Value", ChangeType: "Modify",
+			Recreation: "Never", Before: "dev:hello", After: "dev:hi", Source: "ParameterReference", Cause: "Greeting", Evaluation: "Static"}}}))
+	md, counts := filepath.Join(e.Dir, "fleet.md"), filepath.Join(e.Dir, "fleet.env")
+	r := fleetDeploy(e, dir, "--dry-run", "--parameter", "Greeting=hi", "--report", md, "--report-env", counts)
+	mustCode(t, r, 0)
+	report, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := os.ReadFile(counts)
+	for _, want := range []string{"12 targets, 12 with changes", "### The same 1 change in 12 targets", "<details><summary>12 targets</summary>",
+		"| modify | `Marker` | AWS::SSM::Parameter | /Properties/Value (from parameter Greeting) | `dev:hello` | `dev:hi` |"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	if !strings.Contains(string(env), "DEPLOYER_MODIFICATIONS=12\n") || !strings.Contains(string(env), "DEPLOYER_TARGETS_CHANGED=12\n") {
+		t.Errorf("counts:\n%s", env)
+	}
+}
