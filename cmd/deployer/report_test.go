@@ -136,3 +136,23 @@ func TestFanoutDryRunReportGroupsTargets(t *testing.T) {
 		t.Errorf("counts:\n%s", env)
 	}
 }
+
+// A StackSet preview reports each instance to create as one addition, and
+// the twelve alike as one section.
+func TestStackSetPreviewReport(t *testing.T) {
+	e := testenv.NewEnv(t)
+	dir := fanoutDir(t, e)
+	md, counts := filepath.Join(e.Dir, "stackset.md"), filepath.Join(e.Dir, "stackset.env")
+	r := e.Run("cfn", "stackset", "deploy", "--stack-set", "fanout", "--template", filepath.Join(dir, "app.yaml"),
+		"--targets", filepath.Join(dir, "fleet.yaml"), "--dry-run", "--report", md, "--report-env", counts)
+	mustCode(t, r, 0)
+	report, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := os.ReadFile(counts)
+	if !strings.Contains(string(report), "### The same 1 change in 12 targets") || !strings.Contains(string(report), "| add | `fanout` | AWS::CloudFormation::StackInstance |") ||
+		!strings.Contains(string(env), "DEPLOYER_ADDITIONS=12\n") {
+		t.Errorf("StackSet preview report:\n%s\n%s", report, env)
+	}
+}
