@@ -52,6 +52,9 @@ func commandTable() []spec {
 type group struct {
 	name  string
 	usage string // printed for "NAME help" and "NAME -h"
+	// unlisted keeps the group out of its parent's list of verbs in errors
+	// ("tf state" is a verb of its own kind, not a terraform verb).
+	unlisted bool
 	// noVerb picks the verb when none is given (the variables old
 	// buildspecs set), or says what was expected.
 	noVerb func(a *app, log *runLog) (verb, via string, err error)
@@ -107,7 +110,7 @@ func verbsOf(prefix string) []string {
 	var words []string
 	seen := map[string]bool{}
 	add := func(name string) {
-		if parentOf(name) != prefix {
+		if g, ok := findGroup(name); parentOf(name) != prefix || ok && g.unlisted {
 			return
 		}
 		if w := lastWord(name); !seen[w] {

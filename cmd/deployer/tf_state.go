@@ -22,7 +22,7 @@ type stateMoveOptions struct {
 }
 
 // tfStateGroup is "deployer tf state VERB".
-var tfStateGroup = group{name: "tf state", usage: tfStateUsage, noVerb: func(a *app, _ *runLog) (string, string, error) {
+var tfStateGroup = group{name: "tf state", usage: tfStateUsage, unlisted: true, noVerb: func(a *app, _ *runLog) (string, string, error) {
 	fmt.Fprint(a.io.out, tfStateUsage)
 	return noVerbError("tf state: no verb given (expected deployer tf state move --from KEY --to KEY)")
 }}
