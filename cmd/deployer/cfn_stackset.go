@@ -24,6 +24,7 @@ type stacksetOptions struct {
 	permission, adminRole, execRole string
 	autoDeploy, callAs, removal     string
 	retainOnRemoval, retainStacks   bool
+	ifExists                        bool
 	parallel, dryRun                bool
 	run                             fanoutSettings
 	timeout                         time.Duration
@@ -70,6 +71,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 	settings.Timeout(s, &o.timeout)
 	if verb == "delete" {
 		s.Bool(settings.Decl{Flag: "retain-stacks", Env: "DEPLOYER_RETAIN_STACKS", Help: "remove the instances from the StackSet but keep their stacks"}, &o.retainStacks)
+		settings.IfExists.Bind(s, &o.ifExists)
 		s.After(func() error {
 			if o.name == "" {
 				return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
@@ -142,6 +144,9 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 		Tags: cfn.TagList(tags), AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole,
 		CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
 	}
+	if len(tags) == 0 {
+		def.Tags = nil // no --tag: keep the StackSet's tags, as UpdateStackSet does with none
+	}
 	for _, c := range o.def.Caps {
 		def.Capabilities = append(def.Capabilities, types.Capability(c))
 	}
@@ -165,10 +170,16 @@ func (a *app) stacksetEngine(ctx context.Context, o *stacksetOptions, log zerolo
 	if err != nil {
 		return nil, err
 	}
+	account := s.Target.Account
+	if account == "" {
+		account = s.Source.Account
+	}
 	return &stackset.Engine{
 		CFN:     cloudformation.NewFromConfig(s.Config),
 		Log:     log,
 		Backoff: func() stackset.Schedule { return cfn.DefaultBackoff() },
+		Account: account,
+		Region:  s.Config.Region,
 	}, nil
 }
 
@@ -207,7 +218,7 @@ func (a *app) runStacksetDelete(ctx context.Context, o *stacksetOptions, log zer
 	ctx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
 	started := a.host.Now()
-	res, err := e.Delete(ctx, stackset.DeleteInput{Name: o.name, CallAs: types.CallAs(o.callAs), RetainStacks: o.retainStacks,
+	res, err := e.Delete(ctx, stackset.DeleteInput{Name: o.name, CallAs: types.CallAs(o.callAs), RetainStacks: o.retainStacks, IfExists: o.ifExists,
 		Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.run.opts.MaxConcurrency}}})
 	if err != nil {
 		return err

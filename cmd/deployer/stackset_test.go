@@ -227,4 +227,13 @@ func TestStackSetCLIFollowsTheTargetsFile(t *testing.T) {
 	if n := len(readSummary(t, sum).Targets); n != 11 {
 		t.Errorf("delete summary has %d rows, want one per removed instance (11)", n)
 	}
+
+	// Deleting it again, or a mistyped name: exit 1 naming the StackSet and
+	// where it was looked for, unless --if-exists.
+	r = stackset("delete", "")
+	mustCode(t, r, 1)
+	if !strings.Contains(r.Stderr, "no StackSet named fanout in 123456789012/us-east-1") {
+		t.Errorf("delete of a missing StackSet:\n%s", r.Stderr)
+	}
+	mustCode(t, stackset("delete", "", "--if-exists"), 0)
 }

@@ -2,6 +2,7 @@ package stackset
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,12 +18,18 @@ type DeleteInput struct {
 	// stacks in the target accounts.
 	RetainStacks bool
 	Preferences  Preferences
+	// IfExists makes a StackSet that does not exist nothing to do; without
+	// it that is ErrNoStackSet, so a mistyped name does not pass.
+	IfExists bool
 }
+
+// ErrNoStackSet: the StackSet to delete does not exist.
+var ErrNoStackSet = errors.New("no such StackSet (pass --if-exists when that is fine)")
 
 // Delete removes every instance of the StackSet, then the StackSet. When an
 // instance fails to go, the StackSet stays (StackSets refuses to delete a
 // StackSet with instances) and Result.Stopped says so. A StackSet that does
-// not exist is not an error: the result has no rows.
+// not exist is ErrNoStackSet, or no rows with IfExists.
 func (e *Engine) Delete(ctx context.Context, in DeleteInput) (*Result, error) {
 	if in.Name == "" {
 		return nil, fmt.Errorf("stack set name is empty")
@@ -33,8 +40,11 @@ func (e *Engine) Delete(ctx context.Context, in DeleteInput) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
+	if set == nil && !in.IfExists {
+		return nil, fmt.Errorf("no StackSet named %s in %s: %w", in.Name, e.where(), ErrNoStackSet)
+	}
 	if set == nil {
-		s.Log.Info().Str("stack_set", in.Name).Msg("the stack set does not exist; nothing to delete")
+		s.Log.Info().Str("stack_set", in.Name).Msg("the stack set does not exist; nothing to delete (--if-exists)")
 		return res, nil
 	}
 	res.StackSetID = aws.ToString(set.StackSetId)

@@ -22,10 +22,23 @@ func (e *Engine) Deploy(ctx context.Context, in Input) (*Result, error) {
 	}
 	res := &Result{Changes: p.changes}
 	if st.set == nil {
-		if res.StackSetID, err = s.create(ctx, in.StackSet); err != nil {
+		res.StackSetID, err = s.create(ctx, in.StackSet)
+		if apiCode(err) == codeNameExists {
+			// Another run created it between our look and our create:
+			// read it again and update it like any existing StackSet.
+			s.Log.Warn().Str("stack_set", s.name).Msg("another run created the stack set first; reading it and updating instead")
+			if s, st, p, err = e.prepare(ctx, in); err != nil {
+				return nil, err
+			}
+			if st.set == nil {
+				return nil, fmt.Errorf("create stack set %s: the name is taken but the StackSet cannot be read (another caller's, or another CallAs?)", in.StackSet.Name)
+			}
+			res = &Result{Changes: p.changes, StackSetID: aws.ToString(st.set.StackSetId)}
+		} else if err != nil {
 			return nil, err
+		} else {
+			res.Created = true
 		}
-		res.Created = true
 	} else {
 		res.StackSetID = aws.ToString(st.set.StackSetId)
 	}

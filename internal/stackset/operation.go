@@ -29,6 +29,10 @@ type Engine struct {
 	Heartbeat time.Duration
 	// NewOperationID makes operation ids; nil means random ones.
 	NewOperationID func() string
+	// Account and Region are the calling account's and the region the
+	// StackSet lives in: the administration role must be in Account, and
+	// errors name where a StackSet was looked for. Empty skips the check.
+	Account, Region string
 }
 
 // Schedule spaces polls; *cfn.Backoff satisfies it.
@@ -67,6 +71,7 @@ const (
 	codeIDExists     = "OperationIdAlreadyExistsException" // HTTP 409
 	codeSetNotFound  = "StackSetNotFoundException"
 	codeSetNotEmpty  = "StackSetNotEmptyException"
+	codeNameExists   = "NameAlreadyExistsException"
 	maxOperationList = 5 // pages of ListStackSetOperations searched for a running one
 )
 

@@ -132,6 +132,10 @@ func diffStackSet(d Definition, cur *types.StackSet) []string {
 	}
 	sort.Strings(gone)
 	changes = append(changes, gone...)
+	changes = append(changes, diffTags(d.Tags, cur.Tags)...)
+	if want, have := capabilitySet(d.Capabilities), capabilitySet(cur.Capabilities); want != have {
+		changes = append(changes, fmt.Sprintf("capabilities [%s] (now [%s])", want, have))
+	}
 	if d.AdministrationRoleARN != "" && d.AdministrationRoleARN != aws.ToString(cur.AdministrationRoleARN) {
 		changes = append(changes, "administration role")
 	}
@@ -247,4 +251,47 @@ func filter(items []*item, actions ...Action) []*item {
 		}
 	}
 	return out
+}
+
+// diffTags names the tags the definition adds, changes or removes. nil
+// tags keep the StackSet's (UpdateStackSet leaves them), so nothing is
+// compared then.
+func diffTags(want, have []types.Tag) []string {
+	if want == nil {
+		return nil
+	}
+	h := map[string]string{}
+	for _, t := range have {
+		h[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	w := map[string]bool{}
+	var out []string
+	for _, t := range want {
+		k := aws.ToString(t.Key)
+		w[k] = true
+		switch old, ok := h[k]; {
+		case !ok:
+			out = append(out, "tag "+k+" added")
+		case old != aws.ToString(t.Value):
+			out = append(out, "tag "+k)
+		}
+	}
+	var gone []string
+	for k := range h {
+		if !w[k] {
+			gone = append(gone, "tag "+k+" removed")
+		}
+	}
+	sort.Strings(gone)
+	return append(out, gone...)
+}
+
+// capabilitySet is a sorted, comma-separated list of capabilities.
+func capabilitySet(cs []types.Capability) string {
+	names := make([]string, 0, len(cs))
+	for _, c := range cs {
+		names = append(names, string(c))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }

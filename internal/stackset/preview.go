@@ -42,6 +42,9 @@ func (e *Engine) prepare(ctx context.Context, in Input) (*session, state, plan, 
 	if err := in.Validate(); err != nil {
 		return nil, state{}, plan{}, &exitcode.Error{Code: exitcode.BadInput, Err: err}
 	}
+	if err := e.checkAdminRole(in.StackSet.AdministrationRoleARN); err != nil {
+		return nil, state{}, plan{}, &exitcode.Error{Code: exitcode.BadInput, Err: err}
+	}
 	s := &session{Engine: e, name: in.StackSet.Name, callAs: in.StackSet.CallAs}
 	st, err := s.readState(ctx, in)
 	if err != nil {

@@ -252,8 +252,15 @@ func TestDeleteRemovesInstancesThenTheStackSet(t *testing.T) {
 	if apiCode(err) != codeSetNotFound {
 		t.Errorf("describe after delete: %v, want %s", err, codeSetNotFound)
 	}
-	// Deleting again is not an error.
-	if res, err := e.Delete(ctx, DeleteInput{Name: "demo"}); err != nil || len(res.Rows) != 0 {
-		t.Errorf("second delete: %v, %d rows; want nothing to do", err, len(res.Rows))
+	// Deleting again: a StackSet that is not there is an error naming it
+	// and where it was looked for (a mistyped name must not pass), unless
+	// IfExists says that is fine.
+	e.Account, e.Region = "111111111111", "us-east-1"
+	_, err = e.Delete(ctx, DeleteInput{Name: "demo"})
+	if !errors.Is(err, ErrNoStackSet) || !strings.Contains(err.Error(), "no StackSet named demo in 111111111111/us-east-1") {
+		t.Errorf("second delete: %v, want ErrNoStackSet naming demo and 111111111111/us-east-1", err)
+	}
+	if res, err := e.Delete(ctx, DeleteInput{Name: "demo", IfExists: true}); err != nil || len(res.Rows) != 0 {
+		t.Errorf("second delete with IfExists: %v, %d rows; want nothing to do", err, len(res.Rows))
 	}
 }
