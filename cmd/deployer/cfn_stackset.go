@@ -66,7 +66,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 		}
 		return nil
 	})
-	s.String(settings.Decl{Flag: "call-as", Env: "DEPLOYER_CALL_AS", Default: "SELF", Value: "WHO", Help: "SELF, or DELEGATED_ADMIN from a delegated administrator account"}, &o.callAs, settings.OneOf("SELF", "DELEGATED_ADMIN"))
+	settings.CallAs.Bind(s, &o.callAs)
 	settings.FanoutRunGroup(s, &o.run.Fanout)
 	settings.Timeout(s, &o.timeout)
 	if verb == "delete" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
@@ -20,6 +21,7 @@ type doctorOptions struct {
 	cfnRole, artifactBucket, kmsKey, stateBucket string
 	uploader                                     string // --artifact-credentials: whose writes are checked
 	stackSet                                     bool
+	callAs                                       string
 }
 
 var doctorSpec = spec{
@@ -37,6 +39,7 @@ var doctorSpec = spec{
 				// --stack-set names a StackSet elsewhere; here it was a switch.
 				s.Bool(settings.Decl{Flag: "stack-set-roles", OldFlag: "stack-set", Env: "DEPLOYER_DOCTOR_STACK_SET",
 					Help: "also check the StackSet administration and execution roles' trust"}, &o.stackSet)
+				settings.CallAs.Bind(s, &o.callAs)
 			},
 			func(ctx context.Context, log zerolog.Logger) error { return a.doctor(ctx, o, log) }
 	},
@@ -92,6 +95,9 @@ func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) 
 		if len(roles) > 0 {
 			checks = append(checks, doctor.StackSetExecTrust(ctx, ss, s.Target.Account, a.clients.iam(s.Config)))
 		}
+	}
+	if o.callAs == "DELEGATED_ADMIN" {
+		checks = append(checks, doctor.DelegatedAdmin(ctx, srcID.Account, cloudformation.NewFromConfig(src)))
 	}
 	if failed := doctor.Write(w, checks); failed > 0 {
 		return fmt.Errorf("doctor: %d check(s) failed", failed)

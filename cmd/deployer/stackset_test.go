@@ -237,3 +237,29 @@ func TestStackSetCLIFollowsTheTargetsFile(t *testing.T) {
 	}
 	mustCode(t, stackset("delete", "", "--if-exists"), 0)
 }
+
+// doctor --call-as DELEGATED_ADMIN asks StackSets whether the account may
+// act as the organisation's delegated administrator. moto accepts any
+// CallAs; the proxy plays the service's refusal of an account not
+// registered: ValidationError, HTTP 400, "Account used is not a delegated
+// administrator".
+func TestDoctorChecksTheDelegatedAdministrator(t *testing.T) {
+	e := testenv.NewEnv(t)
+	r := e.Run("doctor", "--call-as", "DELEGATED_ADMIN")
+	if !strings.Contains(r.Stdout, "PASS  StackSets delegated admin") {
+		t.Errorf("registered account:\n%s\n%s", r.Stdout, r.Stderr)
+	}
+	e.Proxy.Handle(testenv.OnAction("ListStackSets", func(req *testenv.Request, _ func() *testenv.Response) *testenv.Response {
+		if req.Form.Get("CallAs") != "DELEGATED_ADMIN" {
+			return nil
+		}
+		return testenv.QueryError(400, "ValidationError", "Account used is not a delegated administrator")
+	}))
+	r = e.Run("doctor", "--call-as", "DELEGATED_ADMIN")
+	if r.Code != 1 || !strings.Contains(r.Stdout, "FAIL  StackSets delegated admin") || !strings.Contains(r.Stdout, "register-delegated-administrator") {
+		t.Errorf("account not registered: exit %d\n%s", r.Code, r.Stdout)
+	}
+	if r := e.Run("doctor"); strings.Contains(r.Stdout, "StackSets delegated admin") {
+		t.Errorf("checked without --call-as DELEGATED_ADMIN:\n%s", r.Stdout)
+	}
+}
