@@ -13,8 +13,9 @@ type Group struct {
 	Error   string
 }
 
-// Groups splits the targets into groups of identical changes, in the order
-// each group's first target appears; targets without changes are left out.
+// Groups splits the targets into groups of identical changes, the largest
+// first, then in the order each group's first target appears; targets
+// without changes are left out.
 func (r *Report) Groups() (groups []Group, unchanged []Target) {
 	index := map[string]int{}
 	for _, t := range r.Targets {
@@ -30,6 +31,8 @@ func (r *Report) Groups() (groups []Group, unchanged []Target) {
 		index[key] = len(groups)
 		groups = append(groups, Group{Targets: []Target{t}, Changes: sorted(t.Changes), Error: t.Error})
 	}
+	// The change most targets share first, then the ones that differ.
+	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].Targets) > len(groups[j].Targets) })
 	return groups, unchanged
 }
 

@@ -14,6 +14,7 @@ const (
 	collapseTargets = 10
 	collapseRows    = 25
 	maxAttention    = 60
+	maxCountRows    = 100 // per-target totals rows; past them the JSON has them
 	maxCell         = 160
 )
 
@@ -100,8 +101,14 @@ func writeHead(b *strings.Builder, r *Report) {
 		return
 	}
 	fmt.Fprintf(b, "\n<details><summary>Totals of each of the %d targets</summary>\n\n%s", len(r.Targets), head)
-	for _, t := range r.Targets {
+	for i, t := range r.Targets {
+		if i == maxCountRows {
+			break
+		}
 		countRow(b, cell(t.Label()), t.Counts())
+	}
+	if n := len(r.Targets) - maxCountRows; n > 0 {
+		fmt.Fprintf(b, "\nand %s more; every target's totals are in the JSON report.\n", plural(n, "target"))
 	}
 	b.WriteString("\n</details>\n\n")
 }

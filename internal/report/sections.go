@@ -6,6 +6,10 @@ import (
 	"unicode/utf8"
 )
 
+// maxTargetList bounds, in bytes, the folded list of a group's targets:
+// about a hundred ids; the JSON report names them all.
+const maxTargetList = 4000
+
 // row is one line of a changes table.
 type row struct{ action, resource, typ, property, before, after string }
 
@@ -53,7 +57,7 @@ func groupSection(g Group, limit int) string {
 		fmt.Fprintf(&b, "### %s (%s)\n\n", cell(first.Label()), first.Engine)
 	} else {
 		fmt.Fprintf(&b, "### The same %s in %s\n\n", plural(len(g.Changes), "change"), plural(len(g.Targets), "target"))
-		writeTargetList(&b, g.Targets, -1)
+		writeTargetList(&b, g.Targets, maxTargetList)
 	}
 	if g.Error != "" {
 		fmt.Fprintf(&b, "Preview failed: %s\n\n", cell(g.Error))
