@@ -35,6 +35,9 @@ type DeployOptions struct {
 	// MustExist names the setting that asked for an update only
 	// ("ACTION=update-stack"): a missing stack is then an error, not a create.
 	MustExist string
+	// ContinueUpdateRollback lets a deploy finish the rollback of a stack
+	// left UPDATE_ROLLBACK_FAILED before updating it.
+	ContinueUpdateRollback bool
 }
 
 // Result says how a deploy ended.

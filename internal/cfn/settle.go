@@ -15,6 +15,7 @@ import (
 // a human. It returns the stack (nil if absent) and whether to CREATE. What
 // l read of the stack is forgotten once the stack changed under it.
 func (r *Runner) settle(ctx context.Context, o DeployOptions, l *look) (*types.Stack, bool, error) {
+	continued := false
 	for {
 		st, err := r.describeStack(ctx, o.Stack)
 		if err != nil {
@@ -31,12 +32,20 @@ func (r *Runner) settle(ctx context.Context, o DeployOptions, l *look) (*types.S
 			}
 			return nil, true, nil
 		case startUpdate:
+			r.explainUpdate(o.Stack, status)
 			return st, false, nil
 		case startReuseReview:
 			r.Log.Info().Str("stack", o.Stack).Msg("stack is REVIEW_IN_PROGRESS with nothing executed: creating it with a new change set")
 			return st, true, nil
 		case startStuck:
-			return nil, false, stuckError(o, status)
+			if status != "UPDATE_ROLLBACK_FAILED" || !o.ContinueUpdateRollback || continued {
+				return nil, false, stuckError(o, status)
+			}
+			continued = true
+			l.forget()
+			if err := r.continueRollback(ctx, o); err != nil {
+				return nil, false, err
+			}
 		case startWait:
 			r.Log.Info().Str("stack", o.Stack).Str("status", status).Msg("another operation is running on the stack; waiting for it to settle")
 			l.forget()
@@ -67,7 +76,7 @@ func stuckError(o DeployOptions, status string) error {
 		if o.ExecRoleARN != "" {
 			role = " --role-arn " + o.ExecRoleARN
 		}
-		return fmt.Errorf("stack %s is UPDATE_ROLLBACK_FAILED and cannot be updated; fix the cause, then run: aws cloudformation continue-update-rollback --stack-name %s%s (add --resources-to-skip LOGICAL_ID for resources that cannot roll back)", o.Stack, o.Stack, role)
+		return fmt.Errorf("stack %s is UPDATE_ROLLBACK_FAILED and cannot be updated; fix the cause, then rerun with --continue-update-rollback, or run: aws cloudformation continue-update-rollback --stack-name %s%s (add --resources-to-skip LOGICAL_ID for resources that cannot roll back)", o.Stack, o.Stack, role)
 	case "DELETE_FAILED":
 		return fmt.Errorf("stack %s is DELETE_FAILED and cannot be updated; finish the delete with: deployer cfn delete --stack %s --retain LOGICAL_ID", o.Stack, o.Stack)
 	}

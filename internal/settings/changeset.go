@@ -49,10 +49,12 @@ var (
 		}
 		return nil
 	})
-	FailOnEmpty           = boolean("change set", Decl{Flag: "fail-on-empty", Alias: "fail-on-empty-changeset", Env: "DEPLOYER_FAIL_ON_EMPTY", Help: "exit 1 when there is nothing to change"})
-	AllowReplacement      = boolean("change set", Decl{Flag: "allow-replacement", Env: "DEPLOYER_ALLOW_REPLACEMENT", Help: "let an update replace resources"})
-	AllowDelete           = boolean("change set", Decl{Flag: "allow-delete", Env: "DEPLOYER_ALLOW_DELETE", Help: "let an update remove resources"})
-	NoRecreate            = boolean("change set", Decl{Flag: "no-recreate", Env: "DEPLOYER_NO_RECREATE", Help: "refuse to delete a ROLLBACK_COMPLETE stack before creating it again (exit 5)"})
+	FailOnEmpty            = boolean("change set", Decl{Flag: "fail-on-empty", Alias: "fail-on-empty-changeset", Env: "DEPLOYER_FAIL_ON_EMPTY", Help: "exit 1 when there is nothing to change"})
+	AllowReplacement       = boolean("change set", Decl{Flag: "allow-replacement", Env: "DEPLOYER_ALLOW_REPLACEMENT", Help: "let an update replace resources"})
+	AllowDelete            = boolean("change set", Decl{Flag: "allow-delete", Env: "DEPLOYER_ALLOW_DELETE", Help: "let an update remove resources"})
+	NoRecreate             = boolean("change set", Decl{Flag: "no-recreate", Env: "DEPLOYER_NO_RECREATE", Help: "refuse to delete a ROLLBACK_COMPLETE stack before creating it again (exit 5)"})
+	ContinueUpdateRollback = boolean("change set", Decl{Flag: "continue-update-rollback", Env: "DEPLOYER_CONTINUE_UPDATE_ROLLBACK",
+		Help: "finish the rollback of an UPDATE_ROLLBACK_FAILED stack (with the execution role), then update it"})
 	DisableRollback       = boolean("change set", Decl{Flag: "disable-rollback", Env: "DEPLOYER_DISABLE_ROLLBACK", Help: "keep resources of a failed operation for debugging"})
 	TerminationProtection = boolean("change set", Decl{Flag: "termination-protection", Env: "DEPLOYER_TERMINATION_PROTECTION", Help: "enable termination protection after deploy"})
 	CancelOnInterrupt     = boolean("change set", Decl{Flag: "cancel-on-interrupt", Env: "DEPLOYER_CANCEL_ON_INTERRUPT", Help: "on SIGINT/SIGTERM, also cancel the updates in progress"})
@@ -111,6 +113,7 @@ func GuardGroup(s *Set, d *cfn.DeployOptions) {
 	AllowReplacement.Bind(s, &d.Guards.AllowReplacement)
 	AllowDelete.Bind(s, &d.Guards.AllowDelete)
 	NoRecreate.Bind(s, &d.NoRecreate)
+	ContinueUpdateRollback.Bind(s, &d.ContinueUpdateRollback)
 	DisableRollback.Bind(s, &d.DisableRollback)
 	TerminationProtection.Bind(s, &d.TermProtection)
 }
