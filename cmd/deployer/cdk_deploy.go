@@ -11,11 +11,13 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/artifact"
+	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cdk"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
 )
 
 // cdkDeployOptions is a parsed "cdk deploy", "cdk diff" or "cdk publish".
@@ -30,6 +32,7 @@ type cdkDeployOptions struct {
 	outputs settings.Outputs
 	timeout time.Duration
 	report  settings.Report
+	fanout  fanoutSettings
 }
 
 func cdkSpec(verb, summary string) spec {
@@ -72,6 +75,7 @@ func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	settings.Force.Bind(s, &d.Force)
 	settings.OutputsGroup(s, &o.outputs, false)
 	settings.Timeout(s, &o.timeout)
+	settings.FanoutGroup(s, &o.fanout.Fanout)
 }
 
 // resolveCDKDeploy applies the rules that span settings; no AWS call.
@@ -104,7 +108,10 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 	if o.asm.cdk.RequireApproval != "never" && o.verb == "deploy" {
 		d.Approve = approver(o.asm.cdk.RequireApproval)
 	}
-	return nil
+	if err := o.fanout.load(s); err != nil {
+		return err
+	}
+	return o.checkTargets(s)
 }
 
 // runCDKDeploy places the stacks in their environments, then publishes,
@@ -112,26 +119,34 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog.Logger) error {
 	ctx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
+	if o.fanout.file != nil {
+		return a.runCDKFanout(ctx, o, log)
+	}
 	s, err := a.session(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}
-	stacks, err := place(o.asm.stacks, cdk.Environment{Account: s.Target.Account, Region: s.Config.Region})
-	if err != nil {
-		return err
-	}
+	_, err = a.cdkIn(ctx, o, s, cdk.Environment{Account: s.Target.Account, Region: s.Config.Region}, "", log)
+	return err
+}
+
+// cdkIn publishes, diffs or deploys the selected stacks with one session,
+// agnostic stacks placed in env, and writes the outputs; owner names the
+// target for the writer ("" for a single run).
+func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session, env cdk.Environment, owner string, log zerolog.Logger) ([]cdk.StackResult, error) {
+	stacks := place(o.asm.stacks, env)
 	access := &cdkAccess{a: a, s: s, opts: o.assume, log: log}
 	pub := &cdk.Publisher{Access: access, Log: log, Concurrency: o.asm.cdk.AssetParallelism,
 		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
 		NewS3:  func(c aws.Config) artifact.S3API { return a.clients.s3(c) }}
-	p := a.presenter(log, "")
+	p := a.presenter(log, owner)
 	dep := &cdk.Deployer{Access: access, Publisher: pub, SourceAccount: s.Target.Account, Log: log,
 		Runner: func(cfg aws.Config, region string) *cfn.Runner {
 			return &cfn.Runner{CFN: a.clients.cfn(cfg), S3: a.clients.s3(cfg), Log: log, Report: p, Region: region}
 		}}
 	if o.verb == "publish" {
 		if err := dep.CheckBootstrap(ctx, stacks); err != nil {
-			return bootstrapExit(err)
+			return nil, bootstrapExit(err)
 		}
 		got, err := pub.Publish(ctx, stacks)
 		uploaded := 0
@@ -143,11 +158,11 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 		if err == nil {
 			a.say("Published %d assets (%d uploaded, %d already there)", len(got), uploaded, len(got)-uploaded)
 		}
-		return err
+		return nil, err
 	}
 	results, err := dep.Deploy(ctx, stacks, o.deploy)
 	if err != nil && results == nil {
-		return bootstrapExit(err)
+		return nil, bootstrapExit(err)
 	}
 	rep := newChangeReport(o.report, "cdk "+o.verb, nil)
 	for _, r := range results {
@@ -173,30 +188,36 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 			p.Outputs(r.Stack.DisplayName, r.Result.Outputs)
 		}
 	}
-	if !o.deploy.DryRun {
-		if o.outputs.File != "" {
-			if werr := a.files.JSON("", o.outputs.File, outs); werr != nil {
-				return errors.Join(err, fmt.Errorf("--outputs-file: %w", werr))
-			}
-		}
-		if o.outputs.Env != "" {
-			o.outputs.File = ""
-			if werr := a.writeOutputs("", o.outputs, flat, log); werr != nil {
-				return errors.Join(err, werr)
-			}
+	if o.deploy.DryRun {
+		return results, err
+	}
+	files := o.outputs
+	if owner != "" {
+		t := targets.Target{Account: env.Account, Region: env.Region}
+		files.File, files.Env = targets.Fill(files.File, t), targets.Fill(files.Env, t)
+	}
+	if files.File != "" {
+		if werr := a.files.JSON(owner, files.File, outs); werr != nil {
+			return results, errors.Join(err, fmt.Errorf("--outputs-file: %w", werr))
 		}
 	}
-	return err
+	if files.Env != "" {
+		files.File = ""
+		if werr := a.writeOutputs(owner, files, flat, log); werr != nil {
+			return results, errors.Join(err, werr)
+		}
+	}
+	return results, err
 }
 
 // place puts each stack in its environment: an agnostic one in the
 // session's account and region.
-func place(stacks []*cdk.Stack, env cdk.Environment) ([]*cdk.Stack, error) {
+func place(stacks []*cdk.Stack, env cdk.Environment) []*cdk.Stack {
 	out := make([]*cdk.Stack, 0, len(stacks))
 	for _, st := range stacks {
 		out = append(out, st.In(env))
 	}
-	return out, nil
+	return out
 }
 
 // bootstrapExit classes a bootstrap refusal as exit 3: the account is not

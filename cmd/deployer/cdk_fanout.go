@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+
+	"github.com/rs/zerolog"
+
+	"github.com/deployer-dev/deployer/internal/cdk"
+	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
+)
+
+// checkTargets: with --targets, every selected stack must be placeable in
+// every target: an environment-agnostic stack goes anywhere, a stack pinned
+// at synth only to its own account and region. The outputs files need
+// {account} and {region}. All before any call.
+func (o *cdkDeployOptions) checkTargets(s *settings.Set) error {
+	if o.fanout.file == nil {
+		return nil
+	}
+	for _, t := range targets.Flatten(o.fanout.waves) {
+		for _, st := range o.asm.stacks {
+			e := st.Environment
+			if (e.Account != "" && e.Account != t.Account) || (e.Region != "" && e.Region != t.Region) {
+				return exitcode.Usagef("%s: stack %s is pinned to %s at synth, so it cannot go to target %s (expected environment-agnostic stacks: no env in the app, or one targets file entry per pinned environment)",
+					s.Source("targets"), st.DisplayName, e, t.ID())
+			}
+		}
+	}
+	if err := checkPlaceholders(s.Source("outputs-file"), o.outputs.File, o.fanout.waves); err != nil {
+		return err
+	}
+	return checkPlaceholders(s.Source("outputs-env"), o.outputs.Env, o.fanout.waves)
+}
+
+// runCDKFanout deploys the selected stacks to every target of the targets
+// file, in waves: each target's roles and buckets are the manifest's,
+// placed in that target's account and region; a role line in the file is
+// assumed first and, being in the target's account, then used instead.
+func (a *app) runCDKFanout(ctx context.Context, o *cdkDeployOptions, log zerolog.Logger) error {
+	fl, err := a.newFleet(ctx, o.assume, log)
+	if err != nil {
+		return err
+	}
+	opts := o.fanout.opts
+	opts.Progress = progressLog{log}
+	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
+		tlog := log.With().Str("target", t.ID()).Logger()
+		res, err := a.cdkTarget(ctx, fl, o, t, tlog)
+		r := targetResult(ctx, res, err)
+		if err != nil {
+			tlog.Error().Msg(err.Error())
+		}
+		return r
+	})
+	return a.finish(ctx, &o.fanout, sum)
+}
+
+// cdkTarget runs one target and folds its stacks into one result: no
+// changes only when no stack changed.
+func (a *app) cdkTarget(ctx context.Context, fl *fleet, o *cdkDeployOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
+	s, err := a.fleetSession(ctx, fl, t, log)
+	if err != nil {
+		return nil, err
+	}
+	results, err := a.cdkIn(ctx, o, s, cdk.Environment{Account: t.Account, Region: t.Region}, t.ID(), log)
+	folded := &cfn.Result{NoChanges: true}
+	for _, r := range results {
+		if r.Result == nil {
+			folded.NoChanges = false
+			continue
+		}
+		folded.Changes = append(folded.Changes, r.Result.Changes...)
+		folded.NoChanges = folded.NoChanges && r.Result.NoChanges
+	}
+	return folded, err
+}
