@@ -36,7 +36,7 @@ func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 			return err
 		}
 	}
-	return nil
+	return checkReportPaths(s, o.report)
 }
 
 // fleet is what every target of one run shares: the source credentials,

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/exitcode"
 	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/stackset"
@@ -120,6 +121,17 @@ func reportCommand(name string, dryRun bool, targetsFile string) string {
 		parts = append(parts, "--dry-run")
 	}
 	return strings.Join(parts, " ")
+}
+
+// checkReportPaths refuses {account} and {region} in a report's path: one
+// report covers every target of a run, so nothing fills them in.
+func checkReportPaths(s *settings.Set, r settings.Report) error {
+	for flag, path := range map[string]string{"report": r.Markdown, "report-json": r.JSON, "approval-summary": r.Approval, "report-env": r.Env} {
+		if strings.Contains(path, "{account}") || strings.Contains(path, "{region}") {
+			return exitcode.Usagef("%s: %s names one file per target, but one report covers every target (expected a path without {account} or {region})", s.Source(flag), path)
+		}
+	}
+	return nil
 }
 
 // targetIDs are the ids of every target of the waves, in order.

@@ -50,7 +50,7 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 			return err
 		}
 	}
-	return nil
+	return checkReportPaths(s, o.report)
 }
 
 // runTfFanout runs terraform once per target: its own role and region, a
