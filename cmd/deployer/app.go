@@ -37,13 +37,23 @@ type app struct {
 	clients clients
 	files   *output.Writer // the one writer of every file
 	tableMu sync.Mutex     // tables of targets running at once stay whole
+	// lines is io.err: in --log-format json every line leaving it is one
+	// JSON object. rawErr is stderr itself, for a child in the console
+	// format (it keeps its terminal).
+	lines  *logx.Lines
+	rawErr io.Writer
 }
 
 // run is the whole program; it returns the process exit code and is the only
 // place where errors become exit codes.
 func run(ctx context.Context, args, environ []string, io streams, signals <-chan os.Signal) int {
 	host, _ := os.Hostname()
+	lines, rawErr := logx.NewLines(io.err), io.err
+	io.err = lines
+	defer lines.Flush()
 	a := &app{
+		lines:   lines,
+		rawErr:  rawErr,
 		io:      io,
 		environ: environ,
 		host:    settings.Host{Name: host, Now: time.Now},
@@ -65,6 +75,7 @@ type runLog struct {
 // main dispatches args and maps the error to an exit code.
 func (a *app) main(ctx context.Context, args []string) int {
 	log := runLog{Logger: a.bootLogger(), json: settings.Lookup(a.environ, "DEPLOYER_LOG_FORMAT") == "json"}
+	a.lines.SetJSON(log.json)
 	err := a.dispatch(ctx, args, &log)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitcode.OK
@@ -110,6 +121,7 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 		return exitcode.Usagef("--log-format/--log-level: %v", err)
 	}
 	log.Logger, log.json = l, lg.Format == "json"
+	a.lines.SetJSON(log.json)
 	if len(s.Ignored) > 0 {
 		log.Debug().Strs("flags", s.Ignored).Msg("flags of another verb accepted and ignored, as the old one-line buildspecs pass them")
 	}

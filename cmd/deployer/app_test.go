@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/deployer-dev/deployer/internal/logx"
 	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -20,5 +21,7 @@ func newTestApp(environ []string) *app {
 		signals: newBroadcaster(nil),
 		clients: awsClients(),
 		files:   output.NewWriter(),
+		lines:   logx.NewLines(io.Discard),
+		rawErr:  io.Discard,
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/rs/zerolog"
@@ -48,11 +49,19 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 			return res, fmt.Errorf("--changes-file: %w", werr)
 		}
 	}
-	if err != nil || res == nil || res.Status == cfn.StatusDryRun {
+	// --fail-on-empty fails the run, not the stack: the stack is there and
+	// its outputs are what a later step reads, so they are written as on
+	// success (aws-cli has no outputs files; a pipeline moving from
+	// --fail-on-empty-changeset must not lose them).
+	empty := errors.Is(err, cfn.ErrEmpty)
+	if (err != nil && !empty) || res == nil || res.Status == cfn.StatusDryRun {
 		return res, err
 	}
 	p.Outputs(d.Stack, res.Outputs)
-	return res, a.writeOutputs(owner, files, outputStrings(res), log)
+	if werr := a.writeOutputs(owner, files, outputStrings(res), log); werr != nil {
+		return res, werr
+	}
+	return res, err
 }
 
 // writeOutputs writes outputs where asked: JSON, and shell lines without

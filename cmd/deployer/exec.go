@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os/exec"
 
 	"github.com/rs/zerolog"
@@ -54,7 +55,7 @@ func (a *app) exec(ctx context.Context, o *execOptions, log zerolog.Logger) erro
 	cmd := exec.CommandContext(ctx, o.argv[0], o.argv[1:]...)
 	cmd.Cancel = func() error { return nil } // cancellation is handled by child.Run
 	cmd.Env = child.Env(a.environ, creds, s.Config.Region)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.io.in, a.io.out, a.io.err
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.io.in, a.io.out, a.childStderr()
 	log.Debug().Str("key", assume.MaskKey(creds.AccessKeyID)).Strs("argv", o.argv).Msg("starting command")
 	code, sig, err := child.Run(ctx, cmd, child.RunOptions{Signals: sigs})
 	if err != nil {
@@ -67,4 +68,14 @@ func (a *app) exec(ctx context.Context, o *execOptions, log zerolog.Logger) erro
 		return &exitcode.ChildExit{Code: code}
 	}
 	return nil
+}
+
+// childStderr is where a child's stderr goes: stderr itself, so a child on
+// a terminal keeps it, except in --log-format json, where its lines are
+// wrapped as JSON objects too.
+func (a *app) childStderr() io.Writer {
+	if a.lines.JSON() {
+		return a.lines
+	}
+	return a.rawErr
 }

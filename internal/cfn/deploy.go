@@ -241,14 +241,18 @@ func (r *Runner) noChanges(ctx context.Context, o DeployOptions, csID string) (*
 		r.cleanupChangeSet(ctx, csID)
 	}
 	r.Log.Info().Str("stack", o.Stack).Msg("no changes: the stack already matches the template and parameters")
-	if o.FailOnEmpty {
-		return &Result{NoChanges: true}, ErrEmpty
-	}
 	st, err := r.describeStack(ctx, o.Stack)
 	if err != nil || st == nil {
+		if o.FailOnEmpty && err == nil {
+			err = ErrEmpty
+		}
 		return &Result{NoChanges: true}, err
 	}
 	res := &Result{NoChanges: true, Status: string(st.StackStatus), Outputs: st.Outputs}
+	if o.FailOnEmpty {
+		// The run fails; the outputs are still the caller's to write.
+		return res, ErrEmpty
+	}
 	return res, r.finish(ctx, o, st)
 }
 
