@@ -55,22 +55,28 @@ func keyChecks(ctx context.Context, s Setup, roles targetRoles, c Clients) []Che
 	if s.ArtifactUploader == "target" {
 		deployNeeds = append(deployNeeds, "kms:GenerateDataKey")
 	}
-	checks := []Check{otherHalf(ctx, keyAdmits(p, "KMS key", keyID, target, deployNeeds, region), p, keyAcct, c.TargetIAM,
+	own := ownObject(s.ArtifactBucket)
+	checks := []Check{otherHalf(ctx, keyAdmits(p, "KMS key", keyID, target, deployNeeds, region, own), p, keyAcct, c.TargetIAM,
 		keyRequests(keyID, target, deployNeeds, region), keyIdentityFix(keyID, target, region))}
 	if roles.exec == nil {
 		checks = append(checks, Check{Status: Skip, Name: "KMS key: exec role", Detail: "no --cfn-role-arn given"})
 	} else {
-		checks = append(checks, otherHalf(ctx, keyAdmits(p, "KMS key: exec role", keyID, *roles.exec, []string{"kms:Decrypt"}, region), p, keyAcct, c.TargetIAM,
+		checks = append(checks, otherHalf(ctx, keyAdmits(p, "KMS key: exec role", keyID, *roles.exec, []string{"kms:Decrypt"}, region, own), p, keyAcct, c.TargetIAM,
 			keyRequests(keyID, *roles.exec, []string{"kms:Decrypt"}, region), keyIdentityFix(keyID, *roles.exec, region)))
 	}
-	return append(checks, viaServiceCheck(p, keyID, roles, region))
+	return append(checks, viaServiceCheck(p, keyID, roles, region), prefixCheck(p, keyID, []string{s.ArtifactBucket, s.BackendBucket}, roles, region))
 }
 
-// keyAdmits: w may perform every action when S3 calls KMS on its behalf.
-func keyAdmits(p policy, name, keyID string, w who, actions []string, region string) Check {
+// keyAdmits: w may perform every action when S3 calls KMS on its behalf,
+// for an object under w's own prefix (own fills it in; nil: not known).
+func keyAdmits(p policy, name, keyID string, w who, actions []string, region string, own func(account string) string) Check {
 	var missing []string
 	for _, a := range actions {
-		if p.decide(request{who: w, action: a, context: viaS3(region)}) != allowed {
+		ctx := viaS3(region)
+		if own != nil {
+			ctx[s3ArnKey] = own(w.Account)
+		}
+		if p.decide(request{who: w, action: a, context: ctx}) != allowed {
 			missing = append(missing, a)
 		}
 	}
@@ -149,4 +155,57 @@ func regionOf(arn string) string {
 		return parts[3]
 	}
 	return ""
+}
+
+// s3ArnKey is the encryption context S3 sends KMS: the object's ARN (the
+// bucket's, when an S3 Bucket Key is on).
+const s3ArnKey = "kms:EncryptionContext:aws:s3:arn"
+
+// ownObject returns, for an account, an object ARN under its prefix in
+// bucket; nil when no bucket is given.
+func ownObject(bucket string) func(string) string {
+	if bucket == "" {
+		return nil
+	}
+	return func(account string) string { return "arn:aws:s3:::" + bucket + "/" + account + "/deployer-doctor-probe" }
+}
+
+// prefixCheck: through S3, a target role may use the key only for objects
+// under its own account's prefix (kms:EncryptionContext:aws:s3:arn), so a
+// bucket policy that lets it into another prefix by mistake still does not
+// let it decrypt there. A recommended guard, so Warn, not Fail.
+func prefixCheck(p policy, keyID string, buckets []string, roles targetRoles, region string) Check {
+	name := "KMS key: own prefix only"
+	ws := []who{roles.deploy}
+	if roles.exec != nil {
+		ws = append(ws, *roles.exec)
+	}
+	var open []string
+	checked := false
+	for _, bucket := range buckets {
+		if bucket == "" {
+			continue
+		}
+		checked = true
+		for _, w := range ws {
+			other := "000000000000"
+			if w.Account == other {
+				other = "999999999999"
+			}
+			ctx := viaS3(region)
+			ctx[s3ArnKey] = "arn:aws:s3:::" + bucket + "/" + other + "/deployer-doctor-probe"
+			if p.decide(request{who: w, action: "kms:Decrypt", context: ctx, strict: true}) == allowed {
+				open = append(open, fmt.Sprintf("%s in %s/%s/", w.ARN, bucket, other))
+			}
+		}
+	}
+	if !checked {
+		return Check{Status: Skip, Name: name, Detail: "no bucket given"}
+	}
+	if len(open) == 0 {
+		return Check{Status: Pass, Name: name, Detail: "target roles may use " + keyID + " only for objects under their own account's prefix"}
+	}
+	return Check{Status: Warn, Name: name,
+		Detail: fmt.Sprintf("the key policy lets %s decrypt objects of another account's prefix (kms:EncryptionContext:aws:s3:arn not limited)", strings.Join(open, ", ")),
+		Fix: fmt.Sprintf(`in the key policy's statements for the target roles, add the condition {"StringLike":{"%s":["arn:aws:s3:::<bucket>/${aws:PrincipalAccount}/*"]}} for each bucket (buildspec/iam/cicd-account.yaml has it)`, s3ArnKey)}
 }

@@ -164,6 +164,11 @@ func TestKitOnEmulatorIsolatesTargetAccounts(t *testing.T) {
 		if got["artifact bucket: exec role"].Status != Fail || !strings.Contains(got["artifact bucket: exec role"].Fix, "deployer-cfn-exec") {
 			t.Errorf("old kit admits the execution role: %+v", got["artifact bucket: exec role"])
 		}
+		// The old key policy lets a target role decrypt another account's
+		// objects through S3: a recommended guard is missing.
+		if c := got["KMS key: own prefix only"]; c.Status != Warn || !strings.Contains(c.Fix, "kms:EncryptionContext:aws:s3:arn") {
+			t.Errorf("old kit's key policy: %+v", c)
+		}
 	})
 
 	t.Run("after issue 12", func(t *testing.T) {
@@ -174,7 +179,7 @@ func TestKitOnEmulatorIsolatesTargetAccounts(t *testing.T) {
 				t.Errorf("%s = %s: %s\n%s", name, c.Status, c.Detail, c.Fix)
 			}
 		}
-		for _, name := range append(isolation, "artifact bucket", "artifact bucket: exec role", "KMS key", "KMS key: exec role", "state bucket", "artifact bucket region") {
+		for _, name := range append(isolation, "artifact bucket", "artifact bucket: exec role", "KMS key", "KMS key: exec role", "KMS key: own prefix only", "state bucket", "artifact bucket region") {
 			if _, ok := got[name]; !ok {
 				t.Errorf("no check %q", name)
 			}

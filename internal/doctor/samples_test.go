@@ -185,7 +185,7 @@ func TestAccountRootGrantIsHalfACrossAccountGrant(t *testing.T) {
 	w := who{ARN: "arn:aws:iam::222222222222:role/deployer-target", Account: "222222222222"}
 	p, _ := parsePolicy(keyPolicy)
 	reqs := keyRequests(key, w, []string{"kms:Decrypt"}, "us-east-1")
-	pass := keyAdmits(p, "KMS key", key, w, []string{"kms:Decrypt"}, "us-east-1")
+	pass := keyAdmits(p, "KMS key", key, w, []string{"kms:Decrypt"}, "us-east-1", nil)
 	fix := keyIdentityFix(key, w, "us-east-1")
 
 	withPolicy := iamRoles{inline: map[string]string{"deployer-target": `{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"` + key + `"}]}`}}
