@@ -167,7 +167,9 @@ func ownObject(bucket string) func(string) string {
 	if bucket == "" {
 		return nil
 	}
-	return func(account string) string { return "arn:aws:s3:::" + bucket + "/" + account + "/deployer-doctor-probe" }
+	return func(account string) string {
+		return "arn:aws:s3:::" + bucket + "/" + account + "/deployer-doctor-probe"
+	}
 }
 
 // prefixCheck: through S3, a target role may use the key only for objects
@@ -207,5 +209,5 @@ func prefixCheck(p policy, keyID string, buckets []string, roles targetRoles, re
 	}
 	return Check{Status: Warn, Name: name,
 		Detail: fmt.Sprintf("the key policy lets %s decrypt objects of another account's prefix (kms:EncryptionContext:aws:s3:arn not limited)", strings.Join(open, ", ")),
-		Fix: fmt.Sprintf(`in the key policy's statements for the target roles, add the condition {"StringLike":{"%s":["arn:aws:s3:::<bucket>/${aws:PrincipalAccount}/*"]}} for each bucket (buildspec/iam/cicd-account.yaml has it)`, s3ArnKey)}
+		Fix:    fmt.Sprintf(`in the key policy's statements for the target roles, add the condition {"StringLike":{"%s":["arn:aws:s3:::<bucket>/${aws:PrincipalAccount}/*"]}} for each bucket (buildspec/iam/cicd-account.yaml has it)`, s3ArnKey)}
 }
