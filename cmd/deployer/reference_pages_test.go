@@ -77,6 +77,10 @@ var referencePages = []referencePage{
 	{name: "tf destroy", exits: exitsTf, examples: []string{
 		"deployer tf destroy --backend-bucket my-state --backend-key app/terraform.tfstate",
 	}},
+	{name: "tf state move", exits: []string{"0", "1", "2", "3", "5"}, examples: []string{
+		"deployer tf state move --backend-bucket my-state --from app/terraform.tfstate --to '{account}/app/terraform.tfstate'",
+		"TFSTATE_BUCKET_NAME=my-state deployer tf state move --backend-credentials source --from app/terraform.tfstate --to '{account}/app/terraform.tfstate' --delete-source",
+	}, notes: "Exit 5 when a lock is held (terraform's DynamoDB item, or a `.tflock` object) or the destination holds another lineage or a newer serial; nothing is copied then. A rerun is a no-op. Guide: [migrating an existing pipeline](../migrating.md#terraform-with-an-s3-state)."},
 	{name: "doctor", exits: exitsRead, examples: []string{
 		"deployer doctor " + roleExample + " --cfn-role-arn arn:aws:iam::222222222222:role/deployer-cfn-exec --artifact-bucket my-artifacts --kms-key-id arn:aws:kms:us-east-1:123456789012:key/0000 --backend-bucket my-state",
 		"deployer doctor " + roleExample + " --stack-set",

@@ -64,7 +64,7 @@ var (
 		_, err := assume.ParseDuration(v)
 		return err
 	})
-	Region         = str("credentials", Decl{Flag: "region", Env: "DEPLOYER_REGION", Value: "REGION", Help: "AWS region (else the SDK's AWS_REGION or the profile's)"}, nil)
+	Region         = str("credentials", Decl{Flag: "region", Env: "DEPLOYER_REGION", Value: "REGION", Help: "AWS region (else AWS_REGION, AWS_DEFAULT_REGION or the profile's; the two variables differing is refused)"}, nil)
 	Profile        = str("credentials", Decl{Flag: "profile", Env: "DEPLOYER_PROFILE", Value: "NAME", Help: "source profile for local runs (else the SDK's AWS_PROFILE)"}, nil)
 	SourceIdentity = str("credentials", Decl{Flag: "source-identity", Env: "DEPLOYER_SOURCE_IDENTITY", Value: "ID", Help: "STS source identity"}, func(v string) error {
 		if !assume.ValidSourceIdentity(v) {
