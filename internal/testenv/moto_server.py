@@ -41,6 +41,8 @@
     outputs are evaluated at once: an output moto cannot evaluate is the
     ValidationError CloudFormation gives such a template, not an HTTP 500 on
     ExecuteChangeSet or on every later DescribeStacks.
+11. A role's inline policy from a template is returned by GetRolePolicy as
+    the JSON document IAM returns, not moto's Python repr of it.
 Then the unmodified server starts.
 """
 import copy
@@ -51,6 +53,7 @@ from moto.cloudformation import models
 from moto.cloudformation.exceptions import ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.awslambda import models as lambda_models
+from moto.iam import models as iam_models
 from moto.kms import models as kms_models
 from moto.s3.models import FakeBucket, s3_backends
 from moto.stepfunctions import models as sfn_models
@@ -457,6 +460,21 @@ _cdk_responses.CloudFormationResponse.delete_change_set = _cdk_delete_change_set
 _cdk_responses.CloudFormationResponse.execute_change_set = _cdk_execute_change_set_response
 _cdk_responses.CloudFormationResponse.update_termination_protection = _cdk_update_termination_protection
 
+
+
+# 11. An inline policy given as an object (a template's Policies) is kept as
+#     the object, and GetRolePolicy then answers Python's repr of it; IAM
+#     keeps and returns the JSON document. It is stored as JSON.
+_put_role_policy = iam_models.Role.put_policy
+
+
+def _put_role_policy_as_json(self, policy_name, policy_json):
+    if not isinstance(policy_json, str):
+        policy_json = json.dumps(policy_json)
+    return _put_role_policy(self, policy_name, policy_json)
+
+
+iam_models.Role.put_policy = _put_role_policy_as_json
 
 if __name__ == "__main__":
     sys.exit(main())
