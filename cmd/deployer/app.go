@@ -113,6 +113,7 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 	if err := a.parseInterruptible(func() error { return s.Parse(args, a.environ) }); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			s.Usage(a.io.out, sp.synopsis)
+			printExamples(a.io.out, sp.name)
 		}
 		return err
 	}

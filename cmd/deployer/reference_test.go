@@ -4,13 +4,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/rs/zerolog"
-
 	"github.com/deployer-dev/deployer/internal/advice"
 	"github.com/deployer-dev/deployer/internal/docgen"
 	"github.com/deployer-dev/deployer/internal/exitcode"
@@ -21,26 +20,45 @@ var updateReference = flag.Bool("update-reference", false, "rewrite docs/referen
 // referenceDir is where the generated manual lives.
 var referenceDir = filepath.Join("..", "..", "docs", "reference")
 
-// manual collects the declarations the reference is generated from: each
-// command's settings exactly as runCommand declares them (so -h and the page
-// list the same flags), the exit-code table and the advice table.
+// manual collects the declarations the reference is generated from: every
+// command of commandTable with its settings exactly as runCommand declares
+// them (so -h and the page list the same flags) and its commandDoc, the
+// exit-code table and the advice table.
 func manual(t *testing.T) docgen.Manual {
 	t.Helper()
 	m := docgen.Manual{Variables: readDirectly, ExitCodes: exitcode.Meanings, Advice: advice.Entries()}
-	for _, page := range referencePages {
-		a := newTestApp(nil)
-		log := runLog{Logger: zerolog.Nop()}
-		sp, _, _, err := a.lookup(strings.Fields(page.name), &log)
-		if err != nil {
-			t.Fatalf("%s: %v", page.name, err)
-		}
-		s := declaredSettings(a, *sp, true)
+	a := newTestApp(nil)
+	for _, sp := range commandTable() {
+		d := commandDocs[sp.name]
 		m.Commands = append(m.Commands, docgen.Command{
-			Name: sp.name, Summary: sp.summary, Synopsis: sp.synopsis, Settings: s.Docs(),
-			ExitCodes: page.exits, Examples: page.examples, Notes: page.notes,
+			Name: sp.name, Summary: sp.summary, Synopsis: sp.synopsis, Settings: declaredSettings(a, sp, true).Docs(),
+			ExitCodes: d.exits, Examples: d.examples, Guide: d.guide, Notes: d.notes,
 		})
 	}
 	return m
+}
+
+// TestEveryCommandHasExamplesAndExitCodes: a command added to the table
+// gets its line in commandDocs, and commandDocs names only real commands.
+func TestEveryCommandHasExamplesAndExitCodes(t *testing.T) {
+	known := map[string]bool{}
+	for _, sp := range commandTable() {
+		known[sp.name] = true
+		d, ok := commandDocs[sp.name]
+		if !ok || len(d.examples) == 0 || len(d.exits) == 0 {
+			t.Errorf("command %q has no examples or exit codes in commandDocs (command_examples.go)", sp.name)
+		}
+		for _, code := range d.exits {
+			if !slices.ContainsFunc(exitcode.Meanings, func(m exitcode.Meaning) bool { return m.Code == code }) {
+				t.Errorf("command %q: exit code %q is not in exitcode.Meanings", sp.name, code)
+			}
+		}
+	}
+	for name := range commandDocs {
+		if !known[name] {
+			t.Errorf("commandDocs has %q, which is not a command of the table", name)
+		}
+	}
 }
 
 // TestReferencePagesMatchTheDeclarations: docs/reference cannot drift from
@@ -90,7 +108,8 @@ func TestReferencePagesMatchTheDeclarations(t *testing.T) {
 }
 
 // TestHelpListsWhatTheReferenceLists: "deployer <command> -h" and the page
-// come from one declaration, so every flag of the page is in the help.
+// come from one declaration, so every flag and example of the page is in
+// the help.
 func TestHelpListsWhatTheReferenceLists(t *testing.T) {
 	for _, c := range manual(t).Commands {
 		var out strings.Builder
@@ -102,6 +121,11 @@ func TestHelpListsWhatTheReferenceLists(t *testing.T) {
 		for _, d := range c.Settings {
 			if !strings.Contains(out.String(), d.Spelling) {
 				t.Errorf("deployer %s -h does not list %s, which its page does", c.Name, d.Spelling)
+			}
+		}
+		for _, e := range c.Examples {
+			if !strings.Contains(out.String(), e) {
+				t.Errorf("deployer %s -h does not show the example %q, which its page does", c.Name, e)
 			}
 		}
 	}

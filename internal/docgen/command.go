@@ -18,13 +18,16 @@ func (m Manual) commandPage(c Command) string {
 	if c.Notes != "" {
 		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(c.Notes))
 	}
+	if c.Guide != "" {
+		fmt.Fprintf(&b, "Guide: [%s](../%s).\n\n", guideTitle(c.Guide), c.Guide)
+	}
 	fmt.Fprintf(&b, "## Synopsis\n\n```sh\n%s\n```\n\n", c.synopsis())
 	b.WriteString("## Flags\n\n")
 	b.WriteString("Each flag is also read from the variables named, first to last; a flag given on the command line wins, " +
 		"then `DEPLOYER_*`, then the legacy names older buildspecs set, then the default " +
 		"([environment variables](environment.md)). A bad value is one line naming where it came from, exit 2. " +
 		"`-h`, `--help` or `help` prints this list.\n\n")
-	b.WriteString(flagTable(c.Settings))
+	b.WriteString(flagTables(c.Settings))
 	if len(c.ExitCodes) > 0 {
 		b.WriteString("\n## Exit codes\n\n| code | meaning |\n|---|---|\n")
 		for _, code := range c.ExitCodes {
@@ -43,7 +46,32 @@ func (m Manual) commandPage(c Command) string {
 	return b.String()
 }
 
-// flagTable is the table of a command's settings.
+// flagTables are the command's settings, one table per shared group (in
+// the order the command declares them) and one for its own.
+func flagTables(docs []settings.Doc) string {
+	var order []string
+	groups := map[string][]settings.Doc{}
+	for _, d := range docs {
+		if _, ok := groups[d.Group]; !ok {
+			order = append(order, d.Group)
+		}
+		groups[d.Group] = append(groups[d.Group], d)
+	}
+	if len(order) == 1 {
+		return flagTable(docs)
+	}
+	var b strings.Builder
+	for _, g := range order {
+		title := g + " settings"
+		if g == "" {
+			title = "this command's own settings"
+		}
+		fmt.Fprintf(&b, "### %s%s\n\n%s\n", strings.ToUpper(title[:1]), title[1:], flagTable(groups[g]))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// flagTable is the table of some of a command's settings.
 func flagTable(docs []settings.Doc) string {
 	var b strings.Builder
 	b.WriteString("| flag | value | variables | default | meaning |\n|---|---|---|---|---|\n")
@@ -51,6 +79,9 @@ func flagTable(docs []settings.Doc) string {
 		names := "`--" + d.Flag + "`"
 		if d.Alias != "" {
 			names += ", `--" + d.Alias + "`"
+		}
+		if d.OldFlag != "" {
+			names += " (old spelling `--" + d.OldFlag + "`)"
 		}
 		def := "-"
 		if d.Default != "" {
@@ -105,6 +136,13 @@ func variables(d settings.Doc) string {
 		return "-"
 	}
 	return "`" + strings.Join(v, "`, `") + "`"
+}
+
+// guideTitle names a guide by its file: "many-targets.md#x" is "many
+// targets".
+func guideTitle(path string) string {
+	name, _, _ := strings.Cut(path, "#")
+	return strings.ReplaceAll(strings.TrimSuffix(name, ".md"), "-", " ")
 }
 
 // cell escapes what would end a table cell.

@@ -23,6 +23,7 @@ type Command struct {
 	// with.
 	ExitCodes []string
 	Examples  []string // shell lines, each parsed by the docs test
+	Guide     string   // the guide under docs/ that explains the command, optional
 	Notes     string   // Markdown after the summary, optional
 }
 

@@ -15,6 +15,7 @@ var Meanings = []Meaning{
 	{"3", "access or credential problem: no source credentials, AssumeRole denied, expired token, or an AccessDenied from any AWS call"},
 	{"4", "gave up waiting (client-side timeout); the remote operation still runs"},
 	{"5", "refused by a safety guard"},
+	{"6", "changes need approval under `--require-approval` (cdk deploy); nothing was executed"},
 	{"128+n", "interrupted by signal n (130 for SIGINT, 143 for SIGTERM)"},
 	{"child's code", "`exec` passes its command's exit code through unchanged"},
 }
