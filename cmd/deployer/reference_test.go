@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/deployer-dev/deployer/internal/advice"
 	"github.com/deployer-dev/deployer/internal/docgen"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/google/go-cmp/cmp"
 )
 
 var updateReference = flag.Bool("update-reference", false, "rewrite docs/reference from the declarations (make docs)")
