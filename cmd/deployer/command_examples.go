@@ -19,7 +19,7 @@ var commandDocs = map[string]commandDoc{
 		"deployer cfn deploy --stack app --template template.yaml --artifact-bucket artifacts-{region}-123456789012 --dry-run --changes-file changes.json",
 		"ACTION=create-stack deployer cfn --stack app --template template.yaml --parameters params.json --capabilities CAPABILITY_IAM",
 		"deployer cfn deploy --targets targets.yaml --stack app --template template.yaml --dry-run --plan-file plan.json --summary-file preview.json --junit-file preview.xml",
-	}, notes: "Many targets: [many targets, and StackSets](../many-targets.md)."},
+	}, notes: "Many targets: [many targets, and StackSets](../many-targets.md). What a reviewer approves from: [the change report](../change-report.md). Coming from aws-cli: [its flags one by one](../migrating-from-aws-cli.md)."},
 	"cfn delete": {exits: exitsWait, guide: "cloudformation.md#deleting-a-stack-and-one-line-for-every-action", examples: []string{
 		"deployer cfn delete --stack app-web " + execExample + " --timeout 30m",
 		"ACTION=delete-stack deployer cfn --stack app --template template.yaml --capabilities CAPABILITY_IAM",
@@ -39,17 +39,17 @@ var commandDocs = map[string]commandDoc{
 		"deployer cfn stackset delete --stack-set baseline --summary-file summary.json",
 		"deployer cfn stackset delete --stack-set baseline --retain-stacks",
 	}},
-	"cdk deploy": {exits: []string{"0", "1", "2", "3", "4", "5", "6", "128+n"}, examples: []string{
+	"cdk deploy": {guide: "cdk.md", exits: []string{"0", "1", "2", "3", "4", "5", "6", "128+n"}, examples: []string{
 		"deployer cdk deploy --app cdk.out --all " + roleExample,
 		"deployer cdk deploy --app cdk.out 'Prod/*' --require-approval never --outputs-file outputs.json",
 	}},
-	"cdk diff": {exits: exitsRead, examples: []string{
+	"cdk diff": {guide: "cdk.md", exits: exitsRead, examples: []string{
 		"deployer cdk diff --app cdk.out --all",
 	}},
-	"cdk list": {exits: []string{"0", "2"}, examples: []string{
+	"cdk list": {guide: "cdk.md", exits: []string{"0", "2"}, examples: []string{
 		"deployer cdk list --app cdk.out",
 	}},
-	"cdk publish": {exits: exitsRead, examples: []string{
+	"cdk publish": {guide: "cdk.md", exits: exitsRead, examples: []string{
 		"deployer cdk publish --app cdk.out --all",
 	}},
 	"tf init": {exits: exitsTf, guide: "terraform.md", examples: []string{
