@@ -81,3 +81,27 @@ func TestDoctorOnTheSamplesShapes(t *testing.T) {
 		}
 	})
 }
+
+// TestAccessDeniedOnAnExecutionRoleSaysPassItAsCfnRoleArn: a migrated
+// aws-cli line keeps --role-arn for the execution role; CloudFormation's
+// service role refuses deployer's AssumeRole, and every command's advice
+// says what the role is and where it goes. The proxy answers AssumeRole as
+// STS does for a trust policy that names only cloudformation.amazonaws.com.
+func TestAccessDeniedOnAnExecutionRoleSaysPassItAsCfnRoleArn(t *testing.T) {
+	e := testenv.NewEnv(t)
+	e.Proxy.Handle(testenv.OnAction("AssumeRole", func(*testenv.Request, func() *testenv.Response) *testenv.Response {
+		return testenv.QueryError(403, "AccessDenied",
+			"User: arn:aws:iam::123456789012:user/moto is not authorized to perform: sts:AssumeRole on resource: "+cfnExecRole)
+	}))
+	for _, args := range [][]string{
+		{"cfn", "deploy", "--stack", "migrated", "--template", testdata("app.yaml"), "--parameter", "BucketName=b", "--role-arn", cfnExecRole},
+		{"cfn", "delete", "--stack", "migrated", "--role-arn", cfnExecRole},
+		{"whoami", "--role-arn", cfnExecRole},
+	} {
+		r := e.Run(args...)
+		mustCode(t, r, 3)
+		if !strings.Contains(r.Stderr, "this is an execution role; pass it as --cfn-role-arn") {
+			t.Errorf("%v: advice lacks the execution-role hint:\n%s", args[:2], r.Stderr)
+		}
+	}
+}
