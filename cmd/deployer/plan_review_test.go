@@ -249,3 +249,49 @@ func TestInterruptedPreviewWritesNoPlan(t *testing.T) {
 		t.Errorf("junit has no error for the interrupted target:\n%s", b)
 	}
 }
+
+// An interrupted execute exits 130 on SIGINT, and its summary file says
+// 130 too (it used to say 1).
+func TestInterruptedExecuteSummaryAgrees(t *testing.T) {
+	e := testenv.NewEnv(t)
+	dir := fanoutDir(t, e)
+	plan := filepath.Join(e.Dir, "plan.json")
+	mustCode(t, pairPreview(e, dir, plan), 0)
+	var executes int32
+	e.Proxy.Handle(testenv.OnAction("ExecuteChangeSet", func(r *testenv.Request, _ func() *testenv.Response) *testenv.Response {
+		if atomic.AddInt32(&executes, 1) > 1 {
+			select {
+			case <-r.HTTP.Context().Done():
+			case <-time.After(30 * time.Second):
+			}
+		}
+		return nil
+	}))
+	sum := filepath.Join(e.Dir, "summary.json")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := e.Command(ctx, nil, "cfn", "execute", "--plan-file", plan, "--max-concurrency", "1", "--summary-file", sum)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); atomic.LoadInt32(&executes) < 2; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second target never executed:\n%s", stderr.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	code := exitCode(cmd.Wait())
+	e.Record(stderr.String())
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", code, stderr.String())
+	}
+	s := readSummary(t, sum)
+	if s.ExitCode != 130 || s.statuses()["222222222222/us-east-1"] != "succeeded" || s.statuses()["333333333333/us-east-1"] != "interrupted" {
+		t.Errorf("summary: exit_code %d, statuses %v", s.ExitCode, s.statuses())
+	}
+	if !strings.Contains(stderr.String(), "(interrupted: exit 130)") {
+		t.Errorf("table verdict:\n%s", stderr.String())
+	}
+}
