@@ -20,7 +20,7 @@ LDFLAGS   := -s -w -X github.com/deployer-dev/deployer/internal/version.version=
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test fuzz demo bench bench-quick clean release release-check docs
+.PHONY: build test fuzz demo bench bench-quick clean release release-check docs host-tools
 
 # Fuzzers of every parser of user input; their seeds run in every go test.
 FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
@@ -48,8 +48,13 @@ $(CDK_MODULES): tools/cdk/package.json tools/cdk/package-lock.json
 	npm ci --prefix tools/cdk --no-audit --no-fund
 	touch $@
 
+## host tools the install.sh tests run: ssh-keygen verifies release signatures
+## (OpenSSH's, on every CI image; installed from Debian's packages where missing)
+host-tools:
+	@command -v ssh-keygen >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssh-client; }
+
 ## test: vet, format check and every test against the emulator, aws-cli, terraform and real CDK apps
-test: $(MOTO) $(AWS) $(TERRAFORM) $(CDK_MODULES)
+test: $(MOTO) $(AWS) $(TERRAFORM) $(CDK_MODULES) host-tools
 	go vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
