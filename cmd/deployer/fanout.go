@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rs/zerolog"
 	"os"
 	"strconv"
 	"strings"
@@ -125,7 +128,7 @@ func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary
 	if sum.Interrupted && errors.As(context.Cause(ctx), &in) {
 		sum.InterruptCode = exitcode.SignalCode(in.Signal)
 	}
-	a.write([]byte(targets.Table(sum)))
+	a.presentSummary(sum)
 	if o.SummaryFile != "" {
 		data, err := targets.SummaryJSON(sum)
 		if err == nil {
@@ -151,6 +154,26 @@ func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary
 		return &exitcode.Error{Code: code, Err: errors.New(sum.Line())}
 	}
 	return nil
+}
+
+// presentSummary shows the run's table; with --log-format json, one line
+// carrying the summary file's content as a field instead.
+func (a *app) presentSummary(sum targets.Summary) {
+	if !a.lines.JSON() {
+		a.write([]byte(targets.Table(sum)))
+		return
+	}
+	data, err := targets.SummaryJSON(sum)
+	var compact bytes.Buffer
+	if err == nil {
+		err = json.Compact(&compact, data)
+	}
+	log := zerolog.New(a.io.err).With().Timestamp().Logger()
+	if err != nil {
+		log.Info().Msg(sum.Line())
+		return
+	}
+	log.Info().RawJSON("summary", compact.Bytes()).Msg(sum.Line())
 }
 
 // write prints a block for people on stderr, whole.

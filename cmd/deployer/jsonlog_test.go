@@ -94,3 +94,22 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestJSONLogFormatFanoutSummary: a --targets run's table is, in JSON, one
+// line carrying the summary as a field; every line stays one object.
+func TestJSONLogFormatFanoutSummary(t *testing.T) {
+	e := testenv.NewEnv(t)
+	dir := fanoutDir(t, e)
+	r := e.Run("cfn", "deploy", "--targets", filepath.Join(dir, "one.yaml"), "--stack", fanoutStack,
+		"--template", filepath.Join(dir, "app.yaml"), "--log-format", "json")
+	mustCode(t, r, 0)
+	var summary map[string]any
+	for _, l := range jsonLines(t, r.Stderr) {
+		if s, ok := l["summary"].(map[string]any); ok {
+			summary = s
+		}
+	}
+	if summary == nil || !strings.Contains(toJSON(summary), "222222222222") {
+		t.Errorf("no summary field with the target:\n%s", r.Stderr)
+	}
+}

@@ -116,7 +116,11 @@ func (a *app) presentTf(o *tfOptions, res tf.Result, log zerolog.Logger) error {
 	if res.Plan == nil {
 		return nil
 	}
-	output.PlanSummary(a.io.err, *res.Plan)
+	if a.lines.JSON() {
+		log.Info().Interface("plan", res.Plan).Msg("terraform plan")
+	} else {
+		output.PlanSummary(a.io.err, *res.Plan)
+	}
 	if o.outputs.Changes != "" {
 		if err := a.files.JSON("", o.outputs.Changes, res.Plan); err != nil {
 			return fmt.Errorf("--changes-file: %w", err)
