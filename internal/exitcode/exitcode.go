@@ -1,5 +1,5 @@
-// Package exitcode maps errors to the process exit codes documented in the
-// README. Commands return plain errors wrapped once with a class here; the top
+// Package exitcode maps errors to the process exit codes documented in
+// docs/reference/exit-codes.md (generated from Meanings). Commands return plain errors wrapped once with a class here; the top
 // level of cmd/deployer is the only place that turns them into a number.
 package exitcode
 

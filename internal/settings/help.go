@@ -67,29 +67,3 @@ func (it *item) helpLine() string {
 }
 
 func (it *item) vars() []string { return it.Vars() }
-
-// Markdown is the reference table of the command's settings, as the README
-// carries it; a test keeps the two equal.
-func (s *Set) Markdown() string {
-	var b strings.Builder
-	b.WriteString("| flag | variables | default | meaning |\n|---|---|---|---|\n")
-	for _, it := range s.items {
-		if it.ignored {
-			continue
-		}
-		vars := "-"
-		if v := it.vars(); len(v) > 0 {
-			vars = "`" + strings.Join(v, "`, `") + "`"
-		}
-		def := "-"
-		if it.Default != "" {
-			def = "`" + it.Default + "`"
-		}
-		help := strings.ReplaceAll(it.Help, "|", "\\|")
-		if it.OldFlag != "" {
-			help += " (old spelling `--" + it.OldFlag + "`)"
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", strings.ReplaceAll(it.spelling(), "|", "\\|"), vars, def, help)
-	}
-	return b.String()
-}

@@ -3,7 +3,7 @@
 // and its help. From that one declaration come the flag registration, the -h
 // text, resolution with the documented precedence (flag > DEPLOYER_* >
 // legacy name > default), errors that name where a bad value came from, and
-// the README's reference tables.
+// the reference pages under docs/reference (Docs).
 //
 // Resolution reads the environ it is given, never the process environment.
 package settings

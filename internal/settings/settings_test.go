@@ -148,7 +148,7 @@ func TestIgnoreFromAcceptsSiblingFlagsWithoutEffect(t *testing.T) {
 	}
 }
 
-func TestUsageAndMarkdownShowVariablesAndDefaults(t *testing.T) {
+func TestUsageAndDocsShowVariablesAndDefaults(t *testing.T) {
 	var o sample
 	s := New("cfn deploy", "deploys a stack")
 	declareSample(s, &o)
@@ -159,8 +159,8 @@ func TestUsageAndMarkdownShowVariablesAndDefaults(t *testing.T) {
 			t.Errorf("usage lacks %q:\n%s", want, b.String())
 		}
 	}
-	md := s.Markdown()
-	if !strings.Contains(md, "| `--stack NAME` | `DEPLOYER_STACK`, `STACK_NAME` | - | stack name |") {
-		t.Errorf("markdown:\n%s", md)
+	docs := s.Docs()
+	if len(docs) == 0 || docs[0].Spelling != "--stack NAME" || docs[0].Env != "DEPLOYER_STACK" {
+		t.Errorf("Docs()[0] = %+v, want --stack NAME read from DEPLOYER_STACK", docs)
 	}
 }
