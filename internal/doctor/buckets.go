@@ -130,11 +130,27 @@ func identityFix(bucket string, w who) func([]string) string {
 // own account's prefix (and, for the deploy role, list that prefix).
 func admitCheck(p policy, name, bucket string, w who, actions []string, list bool, live Check) Check {
 	obj := fmt.Sprintf("arn:aws:s3:::%s/%s/deployer-doctor-probe", bucket, w.Account)
-	var missing []string
+	var missing, deniedBy []string
+	var denyConds []map[string]map[string]any
+	var deps []dependency
 	for _, a := range actions {
-		if p.decide(request{who: w, action: a, resource: obj, context: tlsContext}) != allowed {
+		r := request{who: w, action: a, resource: obj, context: tlsContext}
+		d, dd := p.decideWhy(r)
+		deps = append(deps, dd...)
+		switch d {
+		case denied:
+			sids, conds := p.denyingSids(r)
+			deniedBy, denyConds = append(deniedBy, sids...), append(denyConds, conds...)
+			missing = append(missing, a)
+		case notAllowed:
 			missing = append(missing, a)
 		}
+	}
+	if len(deniedBy) > 0 {
+		// An Allow cannot override a Deny: no statement to add is offered.
+		return Check{Status: Fail, Name: name,
+			Detail: fmt.Sprintf("%s in the policy of %s denies %s to %s under %s/", describeSids(deniedBy), bucket, strings.Join(missing, ", "), w.ARN, w.Account),
+			Fix:    denyFix(bucket, denyConds)}
 	}
 	var fixes []string
 	if len(missing) > 0 {
@@ -152,7 +168,12 @@ func admitCheck(p policy, name, bucket string, w who, actions []string, list boo
 	if live.Status == Fail {
 		return live
 	}
-	return Check{Status: Pass, Name: name, Detail: fmt.Sprintf("%s allows %s to %s under %s/", bucket, w.ARN, strings.Join(actions, ", "), w.Account)}
+	detail := fmt.Sprintf("%s allows %s to %s under %s/", bucket, w.ARN, strings.Join(actions, ", "), w.Account)
+	if len(deps) > 0 {
+		return Check{Status: Warn, Name: name, Detail: detail + ", unless " + describeDeps(deps),
+			Fix: "an Allow cannot override a Deny: make the requests meet the statement's condition"}
+	}
+	return Check{Status: Pass, Name: name, Detail: detail}
 }
 
 // isolationCheck: no role of the target reaches another account's prefix or

@@ -247,3 +247,25 @@ func TestWordingOfProbesAndPrincipals(t *testing.T) {
 		}
 	}
 }
+
+// TestReadDeniedIsNeverAnsweredWithAnAllow: a bucket policy that denies
+// the target role outright (a Deny naming it, as some samples use to fence
+// off other accounts' roles) fails the read check with the Deny named and
+// no Allow to add; a Deny on a key the doctor cannot know is a warning.
+func TestReadDeniedIsNeverAnsweredWithAnAllow(t *testing.T) {
+	w := who{ARN: "arn:aws:iam::222222222222:role/deployer-target", Account: "222222222222"}
+	fenced, _ := parsePolicy(`{"Statement":[
+	 {"Sid":"Read","Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+	 {"Sid":"FenceTargets","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::222222222222:role/deployer-target"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`)
+	got := admitCheck(fenced, "artifact bucket", "b", w, []string{"s3:GetObject"}, false, Check{})
+	if got.Status != Fail || !strings.Contains(got.Detail, "FenceTargets") || strings.Contains(got.Fix, `"Effect":"Allow"`) {
+		t.Errorf("outright Deny: %+v", got)
+	}
+	vpce, _ := parsePolicy(`{"Statement":[
+	 {"Sid":"Read","Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+	 {"Sid":"OnlyFromTheVPC","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}`)
+	got = admitCheck(vpce, "artifact bucket", "b", w, []string{"s3:GetObject"}, false, Check{})
+	if got.Status != Warn || !strings.Contains(got.Detail, "OnlyFromTheVPC") || !strings.Contains(got.Detail, "aws:SourceVpce") {
+		t.Errorf("Deny on an unknown key: %+v", got)
+	}
+}
