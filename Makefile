@@ -53,8 +53,8 @@ $(CDK_MODULES): tools/cdk/package.json tools/cdk/package-lock.json
 host-tools:
 	@command -v ssh-keygen >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssh-client; }
 
-## test: vet, format check and every test against the emulator, aws-cli, terraform and real CDK apps
-test: $(MOTO) $(AWS) $(TERRAFORM) $(CDK_MODULES) host-tools
+## test: vet, format check and every test against the emulator, aws-cli, SAM CLI, terraform and real CDK apps
+test: $(MOTO) $(AWS) $(TERRAFORM) $(CDK_MODULES) $(SAM) host-tools
 	go vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

@@ -16,6 +16,12 @@ func mergeTags(config, flags map[string]string) []types.Tag {
 	for k, v := range flags {
 		all[k] = v
 	}
+	if len(all) == 0 {
+		// Nil, not empty: the SDK sends an empty list as "Tags=", which
+		// CloudFormation reads as "remove every tag"; no Tags at all leaves
+		// the tags of a stack another tool made as they are.
+		return nil
+	}
 	return TagList(all)
 }
 

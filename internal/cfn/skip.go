@@ -113,7 +113,8 @@ func localSkipBlocker(o DeployOptions, st *types.Stack, summary *cloudformation.
 	if reason := paramsBlocker(summary.Parameters, params, st.Parameters); reason != "" {
 		return reason
 	}
-	if !sameStrings(tagStrings(mergeTags(o.Inputs.Tags, o.Tags)), tagStrings(st.Tags)) {
+	// No tags given keeps the stack's: only a given set can differ.
+	if given := mergeTags(o.Inputs.Tags, o.Tags); given != nil && !sameStrings(tagStrings(given), tagStrings(st.Tags)) {
 		return "tags differ"
 	}
 	if !sameStrings(o.NotificationARNs, st.NotificationARNs) {
