@@ -3,12 +3,15 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/docgen"
 )
@@ -81,9 +84,10 @@ func parseDocumented(inv docgen.Invocation) error {
 		return nil
 	}
 	environ := append([]string{"ACTION=deploy", "TF_ACTION=plan"}, inv.Env...)
-	err := newTestApp(environ).parseOnly(inv.Args)
+	a := newTestApp(environ)
+	err := a.parseOnly(inv.Args)
 	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return nil
+		return oldSpellings(a, inv.Args)
 	}
 	for _, text := range parseErrors {
 		if strings.Contains(err.Error(), text) {
@@ -140,4 +144,30 @@ func TestDocsNameTestsThatExist(t *testing.T) {
 			}
 		}
 	}
+}
+
+// oldSpellings refuses a documented line that uses a flag's earlier
+// spelling: it still parses, but the docs teach the current one.
+func oldSpellings(a *app, args []string) error {
+	log := runLog{Logger: zerolog.Nop()}
+	sp, _, rest, err := a.lookup(args, &log)
+	if err != nil || sp == nil {
+		return nil
+	}
+	old := map[string]string{}
+	for _, d := range declaredSettings(a, *sp, true).Docs() {
+		if d.OldFlag != "" {
+			old[d.OldFlag] = d.Flag
+		}
+	}
+	for _, arg := range rest {
+		if arg == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if now, ok := old[name]; ok && strings.HasPrefix(arg, "-") {
+			return fmt.Errorf("--%s is the old spelling of --%s", name, now)
+		}
+	}
+	return nil
 }
