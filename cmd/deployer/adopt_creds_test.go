@@ -46,6 +46,12 @@ func TestAdoptCredentialsAlreadyTheTarget(t *testing.T) {
 			t.Errorf("notice lacks %q:\n%s", want, r.Stderr)
 		}
 	}
+	if first := strings.SplitN(r.Stderr, "\n", 2)[0]; !strings.Contains(first, "region="+testenv.Region) {
+		t.Errorf("first log line does not name the region: %q", first)
+	}
+	if !strings.Contains(r.Stderr, "session=old-build") {
+		t.Errorf("the session named is not the exported one:\n%s", r.Stderr)
+	}
 	if st, _, _ := describe(t, e.TargetConfig(t.Context()), "preexported"); st != "CREATE_COMPLETE" {
 		t.Errorf("stack in the target account: %q", st)
 	}

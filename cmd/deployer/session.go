@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -34,7 +35,12 @@ func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.
 		ev.Msg("acting as the source identity (no role to assume)")
 		return s, nil
 	}
-	ev.Str("role", s.RoleARN).Str("session", c.Assume.SessionName).Str("target_account", s.Target.Account).
+	session := c.Assume.SessionName
+	if s.Source.ARN != "" && s.Target.ARN == s.Source.ARN {
+		// Credentials already the target's: their session is the old one.
+		session = s.Source.ARN[strings.LastIndex(s.Source.ARN, "/")+1:]
+	}
+	ev.Str("role", s.RoleARN).Str("session", session).Str("target_account", s.Target.Account).
 		Msg("acting in target account")
 	return s, nil
 }

@@ -47,7 +47,7 @@ func useAsTarget(s *Session, opts Options, log zerolog.Logger) *Session {
 	if len(opts.Origin.Vars) > 0 {
 		from = strings.Join(opts.Origin.Vars, ", ")
 	}
-	ev := log.Warn().Str("role", roleARN).Str("caller", s.Source.ARN).Str("credentials_from", from)
+	ev := log.Warn().Str("region", s.Config.Region).Str("role", roleARN).Str("caller", s.Source.ARN).Str("credentials_from", from)
 	lifetime := "remaining lifetime unknown (AWS_CREDENTIAL_EXPIRATION is not set)"
 	if !opts.Origin.Expires.IsZero() {
 		left := opts.Origin.Expires.Sub(opts.Origin.Now).Truncate(time.Second)
