@@ -77,7 +77,7 @@ $(SAM):
 	python3 -m venv .venv-sam
 	.venv-sam/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0'
 
-## bench: deployer against aws cloudformation deploy, sam deploy and the shell snippet; writes bench/results.md (about 45 minutes)
+## bench: deployer against aws cloudformation deploy, sam deploy and the shell snippet, then under the latency model; writes bench/results.md (about an hour)
 bench: build $(MOTO) $(AWS) $(SAM)
 	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -deployer $(BIN) -aws $(AWS) -sam $(SAM) -out bench/results.md
 
