@@ -115,3 +115,30 @@ func TestAdoptTfStateMoveRefusalsAndInterruption(t *testing.T) {
 	r = w.run(line, move...)
 	mustCode(t, r, 0)
 }
+
+// TestAdoptTfFanoutRefusesTheTargetWhoseStateIsElsewhere: with many
+// targets, the target whose old per-account key (without deployer's
+// prefix) holds its state is refused with the move command, and a target
+// with no state anywhere is planned as usual.
+func TestAdoptTfFanoutRefusesTheTargetWhoseStateIsElsewhere(t *testing.T) {
+	e := testenv.NewEnv(t)
+	src := e.SourceConfig()
+	makeStateBucket(t, src, "tfstate-fleet-old")
+	putObject(t, src, "tfstate-fleet-old", "app/"+testenv.TargetAcct+".tfstate", movedState)
+	w := newTfWorld(t, e, "adopt")
+	r := w.run([]string{"DEPLOYER_BACKEND_CREDENTIALS=source", "DEPLOYER_BACKEND_REGION=" + testenv.Region, backendEnv(e)},
+		"tf", "plan", "--targets", testdata("fanout/pair.yaml"), "--backend-bucket", "tfstate-fleet-old", "--backend-key", "app/{account}.tfstate")
+	if r.Code == 0 {
+		t.Fatalf("fan-out planned a target whose state lives elsewhere:\n%s", r.Stderr)
+	}
+	want := "state key " + testenv.TargetAcct + "/app/" + testenv.TargetAcct + ".tfstate does not exist but app/" + testenv.TargetAcct + ".tfstate in bucket tfstate-fleet-old holds 1 resources"
+	if !strings.Contains(r.Stderr, want) {
+		t.Errorf("refusal lacks %q:\n%s", want, r.Stderr)
+	}
+	if s3Object(t, src, "tfstate-fleet-old", testenv.TargetAcct+"/app/"+testenv.TargetAcct+".tfstate") != nil {
+		t.Errorf("the refused target wrote state")
+	}
+	if !strings.Contains(r.Stderr, "[333333333333/us-east-1] Plan: 2 to add") {
+		t.Errorf("the other target did not run:\n%s", r.Stderr)
+	}
+}

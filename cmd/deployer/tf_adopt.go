@@ -108,3 +108,16 @@ func backendSetting(kvs []string, names ...string) string {
 	}
 	return ""
 }
+
+// ownKeys keeps the keys that name the account: with many targets, a key
+// without it (the old single-account pipeline's) may hold another target's
+// state, and must not stop this one.
+func ownKeys(keys []string, account string) []string {
+	var out []string
+	for _, k := range keys {
+		if strings.Contains(k, account) {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -121,7 +121,13 @@ func (a *app) tfOne(ctx context.Context, fl *fleet, o *tfOptions, t targets.Targ
 	if saved != "" {
 		opts.PlanFile, opts.SavedPlan, opts.Extra = saved, true, nil
 	}
-	opts.Backend.Key = backendKey(targets.Fill(o.tf.Backend.Key, t), o.keyPrefix, s.Target.Account, t.Region)
+	var others []string
+	opts.Backend.Key, others = a.stateKeys(o, targets.Fill(o.tf.Backend.Key, t), s.Target.Account, t.Region)
+	if !opts.SavedPlan {
+		if err := a.checkStateLocation(ctx, s, o, opts.Backend.Key, ownKeys(others, s.Target.Account), log); err != nil {
+			return tf.Result{}, err
+		}
+	}
 	out := &prefixWriter{w: a.io.err, mu: &a.tableMu, prefix: "[" + t.ID() + "] "}
 	defer out.Flush()
 	sigs, unsubscribe := a.signals.subscribe()
