@@ -43,12 +43,22 @@ func cdkEnv(t *testing.T) (*testenv.Env, *cdkCalls) {
 // pipeline account, as a team does once per account.
 func cdkBootstrap(t *testing.T, e *testenv.Env, account string) {
 	t.Helper()
+	cdkBootstrapTrusting(t, e, account, testenv.PipelineAcct)
+}
+
+// cdkBootstrapTrusting bootstraps account trusting another account, or
+// none when trust is "".
+func cdkBootstrapTrusting(t *testing.T, e *testenv.Env, account, trust string) {
+	t.Helper()
 	creds, err := accountConfig(t, e, account, testenv.Region).Credentials.Retrieve(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(testenv.CDKBin(t), "bootstrap", "--trust", testenv.PipelineAcct,
-		"--cloudformation-execution-policies", "arn:aws:iam::aws:policy/AdministratorAccess", "aws://"+account+"/"+testenv.Region)
+	args := []string{"bootstrap", "aws://" + account + "/" + testenv.Region}
+	if trust != "" {
+		args = append(args, "--trust", trust, "--cloudformation-execution-policies", "arn:aws:iam::aws:policy/AdministratorAccess")
+	}
+	cmd := exec.Command(testenv.CDKBin(t), args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "CDK_DISABLE_VERSION_CHECK=1", "CI=1",
 		"AWS_ACCESS_KEY_ID=" + creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + creds.SecretAccessKey, "AWS_SESSION_TOKEN=" + creds.SessionToken,
 		"AWS_REGION=" + testenv.Region, "AWS_ENDPOINT_URL=" + e.Moto.URL, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null"}

@@ -264,3 +264,28 @@ func TestCDKImageAssetWithoutDocker(t *testing.T) {
 		t.Error("a change set was made although an asset could not be published")
 	}
 }
+
+// TestCDKDoctor: doctor --app checks each environment of the assembly as
+// cdk deploy will use it: passes once bootstrapped with --trust, names the
+// fix when the account is not bootstrapped or does not trust the pipeline.
+func TestCDKDoctor(t *testing.T) {
+	e, _ := cdkEnv(t)
+	app := cdkAssembly(t)
+	r := e.Run("doctor", "--app", app)
+	fix := "cdk bootstrap --trust " + testenv.PipelineAcct
+	if r.Code == 0 || !strings.Contains(r.Stdout, "FAIL  cdk bootstrap version") || !strings.Contains(r.Stdout, fix) {
+		t.Errorf("not bootstrapped: exit %d, want a failure naming %q:\n%s\n%s", r.Code, fix, r.Stdout, r.Stderr)
+	}
+	cdkBootstrapTrusting(t, e, cdkTarget, "")
+	r = e.Run("doctor", "--app", app)
+	if r.Code == 0 || !strings.Contains(r.Stdout, "FAIL  cdk deploy role trust") || !strings.Contains(r.Stdout, "does not trust account "+testenv.PipelineAcct) {
+		t.Errorf("bootstrapped without --trust: exit %d, want the deploy role's trust to fail:\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	cdkBootstrap(t, e, cdkTarget)
+	r = e.Run("doctor", "--app", app)
+	for _, want := range []string{"PASS  cdk bootstrap version", "PASS  cdk deploy role trust", "PASS  cdk file-publishing role trust", "PASS  cdk asset bucket policy"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("bootstrapped with --trust: no %q:\n%s\n%s", want, r.Stdout, r.Stderr)
+		}
+	}
+}

@@ -22,6 +22,7 @@ type doctorOptions struct {
 	uploader                                     string // --artifact-credentials: whose writes are checked
 	stackSet                                     bool
 	callAs                                       string
+	cdkApp                                       string // --app given: the CDK bootstrap checks of its environments
 }
 
 var doctorSpec = spec{
@@ -40,6 +41,13 @@ var doctorSpec = spec{
 				s.Bool(settings.Decl{Flag: "stack-set-roles", OldFlag: "stack-set", Env: "DEPLOYER_DOCTOR_STACK_SET",
 					Help: "also check the StackSet administration and execution roles' trust"}, &o.stackSet)
 				settings.CallAs.Bind(s, &o.callAs)
+				settings.CDKApp.Bind(s, &o.cdkApp)
+				s.After(func() error {
+					if from := s.From("app"); from == "" || from == "default" {
+						o.cdkApp = "" // the CDK checks only when an assembly is named
+					}
+					return nil
+				})
 			},
 			func(ctx context.Context, log zerolog.Logger) error { return a.doctor(ctx, o, log) }
 	},
@@ -98,6 +106,13 @@ func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) 
 	}
 	if o.callAs == "DELEGATED_ADMIN" {
 		checks = append(checks, doctor.DelegatedAdmin(ctx, srcID.Account, cloudformation.NewFromConfig(src)))
+	}
+	if o.cdkApp != "" {
+		more, err := a.cdkDoctor(ctx, s, o.cdkApp, log)
+		if err != nil {
+			return err
+		}
+		checks = append(checks, more...)
 	}
 	if failed := doctor.Write(w, checks); failed > 0 {
 		return fmt.Errorf("doctor: %d check(s) failed", failed)

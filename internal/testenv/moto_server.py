@@ -50,7 +50,7 @@ import json
 import sys
 
 from moto.cloudformation import models
-from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.exceptions import CloudFormationError, ValidationError
 from moto.core.common_models import CloudFormationModel
 from moto.awslambda import models as lambda_models
 from moto.iam import models as iam_models
@@ -329,6 +329,16 @@ from moto.core.responses import ActionResult as _CdkActionResult, EmptyResult as
 _cdk_get_stack_from_s3_url = _cdk_responses.get_stack_from_s3_url
 
 
+class _CdkChangeSetNotFound(CloudFormationError):
+    """12c. A change set that is not there: ChangeSetNotFoundException (code
+    ChangeSetNotFound, HTTP 404, "ChangeSet [name] does not exist"), what the
+    CDK CLI waits for after DeleteChangeSet; moto said ValidationError."""
+    code = "ChangeSetNotFoundException"
+
+    def __init__(self, name):
+        super().__init__("ChangeSet [" + name + "] does not exist")
+
+
 def _cdk_template_from_endpoint(template_url, account_id, partition):
     """10. TemplateURL on an IP-address endpoint (http://127.0.0.1:PORT/bucket/key,
     what the SDKs build from AWS_ENDPOINT_URL) is path-style: moto read the
@@ -361,7 +371,7 @@ def _cdk_execute_change_set_with_exports(self, change_set_name, stack_name=None)
     the ones it no longer has), as CreateStack and UpdateStack do."""
     cs = _cdk_find_change_set(self, change_set_name, stack_name)
     if cs is None:
-        raise ValidationError(stack_name or change_set_name, message="ChangeSet [" + change_set_name + "] does not exist")
+        raise _CdkChangeSetNotFound(change_set_name)
     _cdk_execute_change_set(self, cs.change_set_id, stack_name)
     stack = self.stacks[cs.stack_id]
     for name in [n for n, e in self.exports.items() if e.exporting_stack_id == stack.stack_id]:
@@ -388,7 +398,7 @@ def _cdk_find_change_set(backend, name, stack_name):
 def _cdk_describe_change_set(self):
     cs = _cdk_find_change_set(self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName"))
     if cs is None:
-        raise ValidationError(self._get_param("ChangeSetName"), message="ChangeSet [" + self._get_param("ChangeSetName") + "] does not exist")
+        raise _CdkChangeSetNotFound(self._get_param("ChangeSetName"))
     return _CdkActionResult(cs)
 
 
