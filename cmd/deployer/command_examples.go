@@ -76,6 +76,7 @@ var commandDocs = map[string]commandDoc{
 	"doctor": {exits: exitsRead, guide: "cross-account.md#deployer-doctor", examples: []string{
 		"deployer doctor " + roleExample + " " + execExample + " --artifact-bucket my-artifacts --kms-key-id arn:aws:kms:us-east-1:123456789012:key/0000 --backend-bucket my-state",
 		"deployer doctor " + roleExample + " --stack-set-roles",
+		"deployer doctor --app cdk.out",
 	}, notes: "Exit 0 when every check passes (WARN does not fail), 1 otherwise, 3 when not even the source credentials work."},
 	"version": {exits: []string{"0", "2"}, examples: []string{
 		"deployer version",
