@@ -78,7 +78,7 @@ $(SAM):
 	.venv-sam/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0'
 
 ## bench: deployer against aws cloudformation deploy, sam deploy and the shell snippet, then under the latency model; writes bench/results.md (about an hour)
-bench: build $(MOTO) $(AWS) $(SAM)
+bench: build $(MOTO) $(AWS) $(SAM) $(CDK_MODULES)
 	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -deployer $(BIN) -aws $(AWS) -sam $(SAM) -out bench/results.md
 
 ## bench-quick: the latency model alone (section 8: no-op, update, create per tool, 12 and 100 targets), 3 runs each; writes bench/model-results.md

@@ -50,7 +50,7 @@ func main() {
 	flag.DurationVar(&c.long, "long", 600*time.Second, "the long wait of scenario 3")
 	flag.BoolVar(&c.smoke, "smoke", false, "tiny settings, for CI")
 	flag.StringVar(&c.sam, "sam", "", "sam CLI binary for the packaging and no-op comparisons (empty to skip it)")
-	flag.StringVar(&c.only, "only", "", `"package" runs only the packaging section, "noop" only the no-op side by side and the latency at T off every poll grid, "model" only the latency model`)
+	flag.StringVar(&c.only, "only", "", `"package" runs only the packaging section, "noop" only the no-op side by side and the latency at T off every poll grid, "model" only the latency model, "cdk" only deployer cdk deploy beside cdk deploy`)
 	peerWaits := flag.String("peer-waits", "7s,47s,95s", "progress stretches of the latency table with every peer")
 	c.model = defaultModel()
 	flag.DurationVar(&c.model.rtt, "model-rtt", c.model.rtt, "latency model: round trip of every call")
@@ -122,7 +122,9 @@ func run(ctx context.Context, c config) error {
 		b.noopCalls, b.peerLatency, b.modelSection}
 	// The smoke test skips packaging until "deployer cfn package" exists.
 	if !c.smoke {
-		steps = append(steps, b.packaging)
+		// The CDK section bootstraps with the real CDK CLI and runs it
+		// under the latency model: minutes, so not in the smoke test.
+		steps = append(steps, b.packaging, b.cdkSection)
 	}
 	switch c.only {
 	case "package":
@@ -131,6 +133,8 @@ func run(ctx context.Context, c config) error {
 		steps = []func(context.Context) error{b.noopCalls, b.peerLatency}
 	case "model":
 		steps = []func(context.Context) error{b.startup, b.modelSection}
+	case "cdk":
+		steps = []func(context.Context) error{b.cdkSection}
 	}
 	for _, s := range steps {
 		if err := s(ctx); err != nil {
