@@ -20,7 +20,7 @@ LDFLAGS   := -s -w -X github.com/deployer-dev/deployer/internal/version.version=
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test fuzz demo bench bench-quick clean release release-check docs host-tools
+.PHONY: build test check-mod fuzz demo bench bench-quick clean release release-check docs host-tools
 
 # Fuzzers of every parser of user input; their seeds run in every go test.
 FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
@@ -54,12 +54,16 @@ host-tools:
 	@command -v ssh-keygen >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssh-client; }
 
 ## test: vet, format check and every test against the emulator, aws-cli, SAM CLI, terraform and real CDK apps
-test: $(MOTO) $(AWS) $(TERRAFORM) $(CDK_MODULES) $(SAM) host-tools
+test: $(MOTO) $(AWS) $(TERRAFORM) $(CDK_MODULES) $(SAM) host-tools check-mod
 	go vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.venv/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	MOTO_SERVER=$(CURDIR)/$(MOTO) DEPLOYER_TERRAFORM_BIN=$(TERRAFORM) CI=$${CI:-1} go test -race -count=1 -timeout 18m ./...
 	$(MAKE) --no-print-directory fuzz
+
+## check-mod: go.mod and go.sum are exactly what the imports need
+check-mod:
+	@go mod tidy -diff || { echo "go.mod is not tidy: run go mod tidy"; exit 1; }
 
 ## fuzz: each fuzzer for FUZZTIME (new failures are written to testdata/fuzz)
 fuzz:

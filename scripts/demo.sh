@@ -123,7 +123,7 @@ BACKEND=(--backend-credentials source --backend-bucket demo-tfstate --backend-ke
 step "8. terraform init" deployer tf init "${BACKEND[@]}"
 export DEPLOYER_BACKEND_CREDENTIALS=source
 step "9. terraform plan" deployer tf plan --changes-file "$WORK/plan-summary.json"
-step "10. terraform apply of the saved plan" deployer tf apply --plan-file .deployer/plan.tfplan
+step "10. terraform apply of the saved plan" deployer tf apply --tf-plan-file .deployer/plan.tfplan
 step "11. terraform destroy (TF_ACTION=destroy)" env TF_ACTION=destroy deployer tf "${BACKEND[@]}"
 unset DEPLOYER_BACKEND_CREDENTIALS
 unset DEPLOYER_ROLE_ARN

@@ -8,11 +8,12 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/advice"
+	"github.com/deployer-dev/deployer/internal/child"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/logx"
 	"github.com/deployer-dev/deployer/internal/output"
@@ -33,10 +34,10 @@ type app struct {
 	io      streams
 	environ []string
 	host    settings.Host
-	signals *broadcaster
+	signals *child.Broadcaster
 	clients clients
 	files   *output.Writer // the one writer of every file
-	tableMu sync.Mutex     // tables of targets running at once stay whole
+	blocks  *output.Blocks // stderr, for tables that must stay whole
 	// lines is io.err: in --log-format json every line leaving it is one
 	// JSON object. rawErr is stderr itself, for a child in the console
 	// format (it keeps its terminal).
@@ -57,11 +58,12 @@ func run(ctx context.Context, args, environ []string, io streams, signals <-chan
 		io:      io,
 		environ: environ,
 		host:    settings.Host{Name: host, Now: time.Now},
-		signals: newBroadcaster(signals),
+		signals: child.NewBroadcaster(signals),
 		clients: awsClients(),
 		files:   output.NewWriter(),
+		blocks:  &output.Blocks{W: io.err},
 	}
-	defer a.signals.stop()
+	defer a.signals.Stop()
 	return a.main(ctx, args)
 }
 
@@ -81,9 +83,9 @@ func (a *app) main(ctx context.Context, args []string) int {
 		return exitcode.OK
 	}
 	if err != nil {
-		report(log.Logger, a.io.err, log.json, err)
+		advice.Report(log.Logger, a.io.err, log.json, err)
 	}
-	return codeOf(err)
+	return advice.ExitCode(err)
 }
 
 // bootLogger logs until a command's own log flags are parsed: as the
@@ -129,7 +131,7 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 	if sp.noSignals {
 		return run(ctx, l)
 	}
-	ctx, stop := a.signals.context(ctx, l)
+	ctx, stop := a.signals.Context(ctx, l)
 	defer stop()
 	err = run(ctx, l)
 	var in *exitcode.Interrupted
@@ -178,6 +180,11 @@ func unknownWord(what, word string, known []string) error {
 		hint = "; did you mean " + near + "?"
 	}
 	return exitcode.Usagef("%s %q is not known (expected %s%s)", what, word, strings.Join(known, ", "), hint)
+}
+
+// presenter shows a run's (or one target's) progress on stderr.
+func (a *app) presenter(log zerolog.Logger, target string) *output.Presenter {
+	return &output.Presenter{Log: log, Out: a.blocks, Target: target, JSON: a.lines.JSON()}
 }
 
 // say prints a line for people on stderr.

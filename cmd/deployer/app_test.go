@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/deployer-dev/deployer/internal/child"
 	"github.com/deployer-dev/deployer/internal/logx"
 	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
@@ -18,10 +19,11 @@ func newTestApp(environ []string) *app {
 		io:      streams{in: bytes.NewReader(nil), out: io.Discard, err: io.Discard},
 		environ: environ,
 		host:    settings.Host{Name: "test", Now: func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }},
-		signals: newBroadcaster(nil),
+		signals: child.NewBroadcaster(nil),
 		clients: awsClients(),
 		files:   output.NewWriter(),
 		lines:   logx.NewLines(io.Discard),
 		rawErr:  io.Discard,
+		blocks:  &output.Blocks{W: io.Discard},
 	}
 }

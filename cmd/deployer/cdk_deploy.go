@@ -142,7 +142,8 @@ func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session,
 	p := a.presenter(log, owner)
 	dep := &cdk.Deployer{Access: access, Publisher: pub, SourceAccount: s.Target.Account, Log: log,
 		Runner: func(cfg aws.Config, region string) *cfn.Runner {
-			return &cfn.Runner{CFN: a.clients.cfn(cfg), S3: a.clients.s3(cfg), Log: log, Report: p, Region: region}
+			api := a.clients.cfn(cfg)
+			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
 		}}
 	if o.verb == "publish" {
 		if err := dep.CheckBootstrap(ctx, stacks); err != nil {

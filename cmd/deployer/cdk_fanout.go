@@ -45,11 +45,11 @@ func (a *app) runCDKFanout(ctx context.Context, o *cdkDeployOptions, log zerolog
 		return err
 	}
 	opts := o.fanout.opts
-	opts.Progress = progressLog{log}
+	opts.Progress = targets.LogProgress{Log: log}
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.cdkTarget(ctx, fl, o, t, tlog)
-		r := targetResult(ctx, res, err)
+		r := targets.DeployResult(ctx, res, err)
 		if err != nil {
 			tlog.Error().Msg(err.Error())
 		}
@@ -60,8 +60,8 @@ func (a *app) runCDKFanout(ctx context.Context, o *cdkDeployOptions, log zerolog
 
 // cdkTarget runs one target and folds its stacks into one result: no
 // changes only when no stack changed.
-func (a *app) cdkTarget(ctx context.Context, fl *fleet, o *cdkDeployOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
-	s, err := a.fleetSession(ctx, fl, t, log)
+func (a *app) cdkTarget(ctx context.Context, fl *targets.Fleet, o *cdkDeployOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
+	s, err := fl.Session(ctx, t, log)
 	if err != nil {
 		return nil, err
 	}

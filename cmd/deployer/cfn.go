@@ -1,11 +1,10 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/id"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -54,18 +53,11 @@ func (a *app) changeSetName() string {
 		build = settings.Lookup(a.environ, "CODEPIPELINE_EXECUTION_ID")
 	}
 	base := cfn.ChangeSetName(build, a.host.Now())
-	suffix := randomHex(4)
+	suffix := id.Hex(4)
 	if len(base)+1+len(suffix) > 128 {
 		base = base[:128-1-len(suffix)]
 	}
 	return base + "-" + suffix
-}
-
-// randomHex returns n random bytes as hex.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b)
 }
 
 // errHelp ends a run whose help a dispatcher printed: exit 0.

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/id"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -56,7 +57,7 @@ func (a *app) runDelete(ctx context.Context, o *deleteOptions, log zerolog.Logge
 	runner := &cfn.Runner{CFN: a.clients.cfn(s.Config), Log: log, Report: a.presenter(log, ""), Region: s.Config.Region, Account: s.Target.Account}
 	_, err = runner.Delete(ctx, cfn.DeleteOptions{
 		Stack: o.target.Stack, ExecRoleARN: o.target.ExecRoleARN, Retain: o.retain,
-		ClientToken: "deployer-delete-" + randomHex(8),
+		ClientToken: id.New("deployer-delete"),
 	})
 	return err
 }

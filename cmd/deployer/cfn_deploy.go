@@ -77,13 +77,12 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 	if d.Template, err = loadTemplate(o.def.Template, a.region(o.assume)); err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("template"), err)
 	}
-	d.Artifacts = cfn.Artifacts{Bucket: o.artifacts.Bucket, Prefix: o.artifacts.Prefix, KMSKeyID: o.artifacts.KMSKeyID}
 	if d.Template.Body != nil {
 		if o.packLocal, err = localRefs(s, o.def.Template, o.artifacts); err != nil {
 			return err
 		}
 	}
-	if d.Template.NeedsUpload() && d.Artifacts.Bucket == "" {
+	if d.Template.NeedsUpload() && o.artifacts.Bucket == "" {
 		return exitcode.Usagef("%s: template is %d bytes, over the 51,200 CloudFormation takes inline (expected --artifact-bucket BUCKET to upload it through S3)", s.Source("template"), len(d.Template.Body))
 	}
 	if d.Inputs, err = parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs); err != nil {

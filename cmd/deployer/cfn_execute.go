@@ -81,12 +81,12 @@ func (a *app) runExecute(ctx context.Context, o *executeOptions, log zerolog.Log
 		return err
 	}
 	opts := o.run.opts
-	opts.Progress = progressLog{log}
+	opts.Progress = targets.LogProgress{Log: log}
 	deploy := &deployOptions{timeout: o.timeout, cancelOnInterrupt: o.cancelOnInterrupt}
 	sum := o.plan.Execute(ctx, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.executeOne(ctx, fl, deploy, o, t, tlog)
-		r := targetResult(ctx, res, err)
+		r := targets.DeployResult(ctx, res, err)
 		r.Stack = t.Stack
 		if err != nil {
 			tlog.Error().Msg(err.Error())
@@ -96,8 +96,8 @@ func (a *app) runExecute(ctx context.Context, o *executeOptions, log zerolog.Log
 	return a.finish(ctx, &o.run, sum)
 }
 
-func (a *app) executeOne(ctx context.Context, fl *fleet, o *deployOptions, eo *executeOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
-	s, err := a.fleetSession(ctx, fl, t, log)
+func (a *app) executeOne(ctx context.Context, fl *targets.Fleet, o *deployOptions, eo *executeOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
+	s, err := fl.Session(ctx, t, log)
 	if err != nil {
 		return nil, err
 	}

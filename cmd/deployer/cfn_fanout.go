@@ -8,11 +8,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
@@ -39,48 +36,14 @@ func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 	return checkReportPaths(s, o.report)
 }
 
-// fleet is what every target of one run shares: the source credentials,
-// resolved once, and the pacer that keeps targets in one account and region
-// from throttling each other.
-type fleet struct {
-	source aws.Config
-	pacer  *targets.Pacer
-	base   settings.AssumeConfig
-}
-
-func (a *app) newFleet(ctx context.Context, base settings.AssumeConfig, log zerolog.Logger) (*fleet, error) {
+// newFleet loads the source credentials once for every target of a run.
+func (a *app) newFleet(ctx context.Context, base settings.AssumeConfig, log zerolog.Logger) (*targets.Fleet, error) {
 	base.Source.Log = log
 	src, err := a.clients.loadSource(ctx, base.Source)
 	if err != nil {
 		return nil, err
 	}
-	p := targets.NewPacer(nil)
-	src = src.Copy()
-	src.APIOptions = append(src.APIOptions, p.APIOption("source"))
-	return &fleet{source: src, pacer: p, base: base}, nil
-}
-
-// session assumes a target's role in the target's region. The command's
-// --role-arn hops, if any, come first; the target's role is the last hop.
-func (a *app) fleetSession(ctx context.Context, fl *fleet, t targets.Target, log zerolog.Logger) (*assume.Session, error) {
-	opts := fl.base.Assume
-	roles := append([]string(nil), opts.RoleARNs...)
-	if t.RoleARN != "" {
-		roles = append(roles, t.RoleARN)
-	}
-	opts.RoleARNs = roles
-	if t.ExternalID != "" {
-		opts.ExternalID = t.ExternalID
-	}
-	s, err := assume.Assume(ctx, regionConfig(fl.source, t.Region), opts, a.clients.sts, log)
-	if err != nil {
-		return nil, noCredentials(err)
-	}
-	if s.Target.Account != t.Account && len(roles) > 0 {
-		return nil, fmt.Errorf("role %s is in account %s, not the target's %s", s.RoleARN, s.Target.Account, t.Account)
-	}
-	s.Config.APIOptions = append(append([]func(*middleware.Stack) error(nil), s.Config.APIOptions...), fl.pacer.APIOption(t.Account))
-	return s, nil
+	return targets.NewFleet(src, base.Assume, a.clients.sts), nil
 }
 
 // runFanout deploys to every target of the targets file, in waves.
@@ -90,12 +53,12 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 		return err
 	}
 	opts := o.fanout.opts
-	opts.Progress = progressLog{log}
+	opts.Progress = targets.LogProgress{Log: log}
 	rep := newChangeReport(o.report, reportCommand("cfn deploy", o.deploy.DryRun, o.fanout.Targets), targetIDs(o.fanout.waves))
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.deployOne(ctx, fl, o, t, tlog)
-		r := targetResult(ctx, res, err)
+		r := targets.DeployResult(ctx, res, err)
 		r.Stack = o.deploy.Stack
 		if t.Stack != "" {
 			r.Stack = t.Stack
@@ -151,8 +114,8 @@ func (a *app) writePlan(o *deployOptions, sum targets.Summary, log zerolog.Logge
 
 // deployOne is the ordinary deploy, once per target: its own role, region,
 // parameter files over the command's, tags, logger and output files.
-func (a *app) deployOne(ctx context.Context, fl *fleet, o *deployOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
-	s, err := a.fleetSession(ctx, fl, t, log)
+func (a *app) deployOne(ctx context.Context, fl *targets.Fleet, o *deployOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
+	s, err := fl.Session(ctx, t, log)
 	if err != nil {
 		return nil, err
 	}
@@ -172,16 +135,7 @@ func (a *app) deployOne(ctx context.Context, fl *fleet, o *deployOptions, t targ
 			return nil, err
 		}
 	}
-	if len(t.Tags) > 0 {
-		tags := make(map[string]string, len(d.Tags)+len(t.Tags))
-		for k, v := range d.Tags {
-			tags[k] = v
-		}
-		for k, v := range t.Tags {
-			tags[k] = v
-		}
-		d.Tags = tags
-	}
+	d.Tags = targets.MergeTags(d.Tags, t.Tags)
 	d.ChangeSetName = a.changeSetName()
 	files := settings.Outputs{
 		File:    targets.Fill(o.outputs.File, t),
@@ -190,19 +144,4 @@ func (a *app) deployOne(ctx context.Context, fl *fleet, o *deployOptions, t targ
 		Changes: targets.Fill(o.outputs.Changes, t),
 	}
 	return a.deployTarget(ctx, s, o, d, files, a.presenter(log, t.ID()), log, t.ID())
-}
-
-// progressLog logs each target's start and end.
-type progressLog struct{ log zerolog.Logger }
-
-func (p progressLog) Started(t targets.Target) {
-	p.log.Info().Str("target", t.ID()).Str("wave", t.Wave).Msg("target started")
-}
-
-func (p progressLog) Finished(r targets.Result) {
-	ev := p.log.Info()
-	if r.Status == targets.Failed || r.Status == targets.Refused {
-		ev = p.log.Warn()
-	}
-	ev.Str("target", r.Target.ID()).Str("result", string(r.Status)).Str("took", r.Duration.Round(1e9).String()).Msg("target finished")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/artifact"
+	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -66,7 +67,8 @@ func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Log
 	}
 	// Standalone packaging uploads with the credentials it acts with; the
 	// key prefix is the account those reading it will be in.
-	body, err := a.pack(ctx, s.Config, o.template, o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region, log)
+	opts := uploadOptions(o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region)
+	body, err := a.pack(ctx, s.Config, o.template, opts, log)
 	if err != nil {
 		return err
 	}
@@ -103,18 +105,27 @@ func localRefs(s *settings.Set, template string, as settings.Artifacts) (bool, e
 	return len(refs) > 0, nil
 }
 
-// pack uploads a template's local artifacts with cfg and returns the
-// packaged body. Keys go under the reading account's prefix; the bucket must
-// belong to owner (the pipeline's account unless set).
-func (a *app) pack(ctx context.Context, cfg aws.Config, template string, as settings.Artifacts, owner, account, region string, log zerolog.Logger) ([]byte, error) {
-	if as.Owner != "" {
-		owner = as.Owner
+// uploadConfig is whose credentials upload a stack's artifacts: the
+// source's in the stack's region unless --artifact-credentials is target.
+func uploadConfig(s *assume.Session, as settings.Artifacts) aws.Config {
+	if as.Uploader == "target" {
+		return s.Config
 	}
-	prefix := as.Prefix
+	return regionConfig(s.SourceConfig, s.Config.Region)
+}
+
+// uploadOptions is where the artifacts read from account in region go:
+// keys under that account's prefix (unless set), in a bucket that must
+// belong to the owner (the pipeline's account, source, unless set).
+func uploadOptions(as settings.Artifacts, source, account, region string) artifact.Options {
+	owner, prefix := as.Owner, as.Prefix
+	if owner == "" {
+		owner = source
+	}
 	if prefix == "" {
 		prefix = account
 	}
-	res, err := artifact.Package(ctx, a.clients.s3(cfg), template, artifact.Options{
+	return artifact.Options{
 		Bucket:              artifact.BucketName(as.Bucket, region),
 		Prefix:              strings.NewReplacer("{account}", account, "{region}", region).Replace(prefix),
 		Region:              region,
@@ -122,7 +133,13 @@ func (a *app) pack(ctx context.Context, cfg aws.Config, template string, as sett
 		ExpectedBucketOwner: owner,
 		Limits:              packLimits(as),
 		ForceUpload:         as.ForceUpload,
-	}, func(x artifact.Artifact) {
+	}
+}
+
+// pack uploads a template's local artifacts with cfg and returns the
+// packaged body.
+func (a *app) pack(ctx context.Context, cfg aws.Config, template string, opts artifact.Options, log zerolog.Logger) ([]byte, error) {
+	res, err := artifact.Package(ctx, a.clients.s3(cfg), template, opts, func(x artifact.Artifact) {
 		if x.Warning != "" {
 			log.Warn().Str("resource", x.Resource).Str("property", x.Property).Msg(x.Warning)
 		}

@@ -35,7 +35,7 @@ func (a *app) packageTargets(ctx context.Context, s *assume.Session, o *packageO
 		cfg := s.Config.Copy()
 		cfg.Region = t.Region
 		tlog := log.With().Str("target", t.ID()).Logger()
-		body, err := a.pack(ctx, cfg, o.template, o.artifacts, s.Source.Account, t.Account, t.Region, tlog)
+		body, err := a.pack(ctx, cfg, o.template, uploadOptions(o.artifacts, s.Source.Account, t.Account, t.Region), tlog)
 		if err != nil {
 			return fmt.Errorf("target %s: %w", t.ID(), err)
 		}

@@ -177,7 +177,6 @@ func (a *app) stacksetEngine(ctx context.Context, o *stacksetOptions, log zerolo
 	return &stackset.Engine{
 		CFN:     cloudformation.NewFromConfig(s.Config),
 		Log:     log,
-		Backoff: func() stackset.Schedule { return cfn.DefaultBackoff() },
 		Account: account,
 		Region:  s.Config.Region,
 	}, nil

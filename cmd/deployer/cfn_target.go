@@ -7,6 +7,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/artifact"
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/output"
@@ -17,31 +18,29 @@ import (
 // produced: the changes file whenever a change set was made, the outputs
 // once the stack is settled. owner names the target for the writer ("" for
 // a single run).
-func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOptions, d cfn.DeployOptions, files settings.Outputs, p *presenter, log zerolog.Logger, owner string) (*cfn.Result, error) {
+func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOptions, d cfn.DeployOptions, files settings.Outputs, p *output.Presenter, log zerolog.Logger, owner string) (*cfn.Result, error) {
+	api := a.clients.cfn(s.Config)
 	runner := &cfn.Runner{
-		CFN:               a.clients.cfn(s.Config),
-		S3:                a.clients.s3(s.Config),
+		CFN:               api,
+		Reader:            api,
 		Log:               log,
 		Report:            p,
 		Region:            s.Config.Region,
 		Account:           s.Target.Account,
 		CancelOnInterrupt: o.cancelOnInterrupt,
 	}
+	upCfg, upOpts := uploadConfig(s, o.artifacts), uploadOptions(o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region)
+	if o.artifacts.Bucket != "" {
+		runner.Uploader = artifact.Templates{API: a.clients.s3(upCfg), Options: upOpts}
+	}
 	ctx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
 	if o.packLocal {
-		cfg := s.Config
-		if o.artifacts.Uploader != "target" {
-			cfg = regionConfig(s.SourceConfig, s.Config.Region)
-		}
-		body, err := a.pack(ctx, cfg, o.def.Template, o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region, log)
+		body, err := a.pack(ctx, upCfg, o.def.Template, upOpts, log)
 		if err != nil {
 			return nil, err
 		}
 		d.Template.Body = body
-		if d.Artifacts.Prefix == "" {
-			d.Artifacts.Prefix = s.Target.Account
-		}
 	}
 	res, err := runner.Deploy(ctx, d)
 	if res != nil && files.Changes != "" && (res.ChangeSetID != "" || res.NoChanges) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
@@ -36,7 +38,14 @@ func deploy(e *testenv.Env, stack string, extra ...string) testenv.Result {
 func describe(t *testing.T, cfg aws.Config, stack string) (string, map[string]string, map[string]string) {
 	t.Helper()
 	out, err := cloudformation.NewFromConfig(cfg).DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	var api smithy.APIError
+	if errors.As(err, &api) && strings.Contains(api.ErrorMessage(), "does not exist") {
+		return "", nil, nil // the one answer "" stands for: no such stack
+	}
 	if err != nil {
+		t.Fatalf("describe stack %s: %v", stack, err)
+	}
+	if len(out.Stacks) == 0 {
 		return "", nil, nil
 	}
 	st := out.Stacks[0]

@@ -19,10 +19,17 @@ import (
 type clients struct {
 	loadSource func(ctx context.Context, o assume.SourceOptions) (aws.Config, error)
 	sts        assume.NewSTS
-	cfn        func(aws.Config) cfn.API
+	cfn        func(aws.Config) cfnClient
 	s3         func(aws.Config) *s3.Client
 	iam        func(aws.Config) *iam.Client
 	kms        func(aws.Config) *kms.Client
+}
+
+// cfnClient is what the change-set lifecycle calls, the template reader of
+// its no-op check included.
+type cfnClient interface {
+	cfn.API
+	cfn.TemplateReader
 }
 
 // awsClients are the real SDK clients.
@@ -30,7 +37,7 @@ func awsClients() clients {
 	return clients{
 		loadSource: assume.LoadSource,
 		sts:        assume.DefaultSTS,
-		cfn:        func(c aws.Config) cfn.API { return cloudformation.NewFromConfig(c) },
+		cfn:        func(c aws.Config) cfnClient { return cloudformation.NewFromConfig(c) },
 		s3:         func(c aws.Config) *s3.Client { return s3.NewFromConfig(c, pathStyle) },
 		iam:        func(c aws.Config) *iam.Client { return iam.NewFromConfig(c) },
 		kms:        func(c aws.Config) *kms.Client { return kms.NewFromConfig(c) },

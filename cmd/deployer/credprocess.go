@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net/http"
-	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
-
+	"github.com/deployer-dev/deployer/internal/credserver"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -17,7 +15,7 @@ import (
 // terraform child: it fetches credentials NAME from the deployer's loopback
 // endpoint and prints them in the credential_process shape. The endpoint and
 // its token come from the profile's own script, not the inherited
-// environment. Plain HTTP to our own endpoint is where go-retryablehttp fits.
+// environment.
 func (a *app) credentialProcess(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return exitcode.Usagef("credential-process: expected one source name (used by deployer tf)")
@@ -27,29 +25,16 @@ func (a *app) credentialProcess(ctx context.Context, args []string) error {
 	if base == "" || token == "" {
 		return exitcode.AccessErr(fmt.Errorf("credential-process: no deployer credential endpoint in the environment (it only works under deployer tf)"))
 	}
-	c := retryablehttp.NewClient()
-	c.Logger = nil
-	c.RetryMax = 3
-	c.RetryWaitMin, c.RetryWaitMax = 100*time.Millisecond, time.Second
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, base+"/"+args[0], nil)
-	if err != nil {
+	out, err := credserver.Fetch(ctx, base, token, args[0])
+	var bad *credserver.ErrRequest
+	var decode *credserver.DecodeError
+	switch {
+	case errors.As(err, &bad):
 		return exitcode.Usagef("credential-process: %v", err)
-	}
-	req.Header.Set("Authorization", token)
-	resp, err := c.Do(req)
-	if err != nil {
+	case errors.As(err, &decode):
+		return fmt.Errorf("credential-process: %w", err)
+	case err != nil:
 		return exitcode.AccessErr(fmt.Errorf("credential-process: %w", err))
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return exitcode.AccessErr(fmt.Errorf("credential-process: endpoint answered %s", resp.Status))
-	}
-	var in struct{ AccessKeyId, SecretAccessKey, Token, Expiration string }
-	if err := json.NewDecoder(resp.Body).Decode(&in); err != nil {
-		return fmt.Errorf("credential-process: %w", err)
-	}
-	return json.NewEncoder(a.io.out).Encode(credentialProcessOutput{
-		Version: 1, AccessKeyID: in.AccessKeyId, SecretAccessKey: in.SecretAccessKey,
-		SessionToken: in.Token, Expiration: in.Expiration,
-	})
+	return json.NewEncoder(a.io.out).Encode(out)
 }

@@ -1,8 +1,9 @@
 package main
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -49,10 +50,14 @@ func TestSharedSettingsAreTheSameEverywhere(t *testing.T) {
 			t.Errorf("%s --%s: group %q alias %q, want a shared setting with alias %q", c.command, c.flag, d.Group, d.Alias, c.alias)
 		}
 	}
-	if d := byCommand["tf plan"]["tf-plan-file"]; d.Env == "DEPLOYER_PLAN_FILE" || d.OldFlag != "plan-file" {
-		t.Errorf("tf's plan file: env %q old spelling %q, want its own variable and --plan-file still accepted", d.Env, d.OldFlag)
+	if d := byCommand["tf plan"]["tf-plan-file"]; d.Env != "DEPLOYER_TF_PLAN_FILE" {
+		t.Errorf("tf's plan file reads %q, want a variable of its own", d.Env)
 	}
-	if _, ok := byCommand["tf plan"]["plan-file"]; ok || strings.Contains(byCommand["cfn deploy"]["plan-file"].Help, "terraform") {
-		t.Error("--plan-file still has two meanings")
+	// --plan-file is one setting, the plan of a many-targets preview, in
+	// every command that has it.
+	for _, c := range []string{"cfn execute", "tf plan", "tf apply"} {
+		if d := byCommand[c]["plan-file"]; !cmp.Equal(d, byCommand["cfn deploy"]["plan-file"]) {
+			t.Errorf("%s --plan-file differs from cfn deploy's: %+v", c, d)
+		}
 	}
 }

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"time"
+	"strings"
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/child"
+	"github.com/deployer-dev/deployer/internal/credserver"
 	"github.com/deployer-dev/deployer/internal/envfile"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -31,16 +33,6 @@ var envSpec = spec{
 	},
 }
 
-// credentialProcessOutput is the JSON shape of the credential_process
-// protocol, so "deployer env --format json" can back a profile directly.
-type credentialProcessOutput struct {
-	Version         int    `json:"Version"`
-	AccessKeyID     string `json:"AccessKeyId"`
-	SecretAccessKey string `json:"SecretAccessKey"`
-	SessionToken    string `json:"SessionToken,omitempty"`
-	Expiration      string `json:"Expiration,omitempty"`
-}
-
 // env prints the assumed credentials on stdout. This is the one place
 // secrets are written, because the user asked for them, and only to stdout.
 func (a *app) env(ctx context.Context, o *envOptions, log zerolog.Logger) error {
@@ -48,28 +40,13 @@ func (a *app) env(ctx context.Context, o *envOptions, log zerolog.Logger) error 
 	if err != nil {
 		return err
 	}
-	exp := ""
-	if creds.CanExpire {
-		exp = creds.Expires.UTC().Format(time.RFC3339)
-	}
 	if o.format == "json" {
-		return json.NewEncoder(a.io.out).Encode(credentialProcessOutput{
-			Version: 1, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey,
-			SessionToken: creds.SessionToken, Expiration: exp,
-		})
+		return json.NewEncoder(a.io.out).Encode(credserver.NewProcessOutput(creds))
 	}
-	vars := []envfile.Var{
-		{Name: "AWS_ACCESS_KEY_ID", Value: creds.AccessKeyID},
-		{Name: "AWS_SECRET_ACCESS_KEY", Value: creds.SecretAccessKey},
+	var vars []envfile.Var
+	for _, kv := range child.Env(nil, creds, s.Config.Region) {
+		name, value, _ := strings.Cut(kv, "=")
+		vars = append(vars, envfile.Var{Name: name, Value: value})
 	}
-	if creds.SessionToken != "" {
-		vars = append(vars, envfile.Var{Name: "AWS_SESSION_TOKEN", Value: creds.SessionToken})
-	}
-	if exp != "" {
-		vars = append(vars, envfile.Var{Name: "AWS_CREDENTIAL_EXPIRATION", Value: exp})
-	}
-	vars = append(vars,
-		envfile.Var{Name: "AWS_REGION", Value: s.Config.Region},
-		envfile.Var{Name: "AWS_DEFAULT_REGION", Value: s.Config.Region})
 	return envfile.Write(a.io.out, envfile.Format(o.format), vars)
 }

@@ -47,9 +47,9 @@ func (a *app) exec(ctx context.Context, o *execOptions, log zerolog.Logger) erro
 	if err != nil {
 		return err
 	}
-	sigs, unsubscribe := a.signals.subscribe()
+	sigs, unsubscribe := a.signals.Subscribe()
 	defer unsubscribe()
-	if err := a.signals.takePending(); err != nil {
+	if err := a.signals.TakePending(); err != nil {
 		return err
 	}
 	cmd := exec.CommandContext(ctx, o.argv[0], o.argv[1:]...)

@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"github.com/rs/zerolog"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
@@ -47,7 +45,7 @@ func (o *fanoutSettings) load(s *settings.Set, also ...string) error {
 	}
 	f, err := targets.Load(o.Targets)
 	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("targets"), firstProblem(err))
+		return exitcode.Usagef("%s: %v", s.Source("targets"), targets.FirstProblem(err))
 	}
 	o.file, o.waves = f, f.Plan()
 	if o.OnlyFailed != "" {
@@ -69,54 +67,18 @@ func (o *fanoutSettings) load(s *settings.Set, also ...string) error {
 }
 
 // runOptions resolves concurrency and tolerance: flag > file > default.
-func (o *fanoutSettings) runOptions(s *settings.Set, fileConcurrency int, fileTolerance targets.Tolerance) error {
-	o.opts.MaxConcurrency, o.opts.Tolerance = fileConcurrency, fileTolerance
-	if o.opts.MaxConcurrency == 0 {
-		o.opts.MaxConcurrency = targets.DefaultMaxConcurrency
-	}
-	if o.Concurrency != "" {
-		// Checked when the setting was resolved.
-		o.opts.MaxConcurrency, _ = strconv.Atoi(o.Concurrency)
-	}
-	if o.Tolerance != "" {
-		t, err := targets.ParseTolerance(o.Tolerance)
-		if err != nil {
-			return exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
-		}
-		o.opts.Tolerance = t
+func (o *fanoutSettings) runOptions(s *settings.Set, fileConcurrency int, fileTolerance targets.Tolerance) (err error) {
+	if o.opts, err = targets.RunOptions(fileConcurrency, fileTolerance, o.Concurrency, o.Tolerance); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
 	}
 	return nil
 }
 
-// firstProblem keeps bad input to one line: the first of several problems
-// found, and how many more there are.
-func firstProblem(err error) error {
-	multi, ok := err.(interface{ Unwrap() []error })
-	if !ok || len(multi.Unwrap()) < 2 {
-		return err
-	}
-	errs := multi.Unwrap()
-	return fmt.Errorf("%w (and %d more problem(s) in the file)", errs[0], len(errs)-1)
-}
-
-// checkPlaceholders: a path filled per target may hold only {account} and
-// {region}, and must name a file of its own for each target of waves. Two
-// targets on one path are refused here, before any deploy: the writer would
-// refuse the second at the end, failing a target whose stack was deployed.
+// checkPlaceholders refuses a path that is not a file of its own for each
+// target of waves.
 func checkPlaceholders(from, pattern string, waves []targets.Wave) error {
-	if unknown := targets.Placeholders(pattern); len(unknown) > 0 {
-		return exitcode.Usagef("%s: unknown placeholder %s (expected {account} and {region})", from, strings.Join(unknown, ", "))
-	}
-	if pattern == "" {
-		return nil
-	}
-	owner := map[string]string{}
-	for _, t := range targets.Flatten(waves) {
-		path := targets.Fill(pattern, t)
-		if prev, ok := owner[path]; ok {
-			return exitcode.Usagef("%s: %s is one file for targets %s and %s (expected {account} and {region} in the path, like out/{account}-{region}.json)", from, path, prev, t.ID())
-		}
-		owner[path] = t.ID()
+	if err := targets.PathPerTarget(pattern, waves); err != nil {
+		return exitcode.Usagef("%s: %v", from, err)
 	}
 	return nil
 }
@@ -160,7 +122,7 @@ func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary
 // carrying the summary file's content as a field instead.
 func (a *app) presentSummary(sum targets.Summary) {
 	if !a.lines.JSON() {
-		a.write([]byte(targets.Table(sum)))
+		a.blocks.Write([]byte(targets.Table(sum)))
 		return
 	}
 	data, err := targets.SummaryJSON(sum)
@@ -174,61 +136,6 @@ func (a *app) presentSummary(sum targets.Summary) {
 		return
 	}
 	log.Info().RawJSON("summary", compact.Bytes()).Msg(sum.Line())
-}
-
-// write prints a block for people on stderr, whole.
-func (a *app) write(b []byte) {
-	a.tableMu.Lock()
-	defer a.tableMu.Unlock()
-	_, _ = a.io.err.Write(b)
-}
-
-// targetResult turns one target's deploy outcome into its summary row.
-func targetResult(ctx context.Context, res *cfn.Result, err error) targets.Result {
-	var r targets.Result
-	if res != nil {
-		r.ChangeSetARN = res.ChangeSetID
-		if v := res.Review; v != nil {
-			at := v.StackUpdated
-			r.Review = targets.Review{StackID: v.StackID, StackStatus: v.StackStatus, StackUpdated: &at,
-				LastEventID: v.LastEventID, ChangeDigest: v.ChangeDigest}
-		}
-		for _, c := range res.Changes {
-			switch c.Action {
-			case "Add":
-				r.Counts.Add++
-			case "Remove":
-				r.Counts.Remove++
-			default:
-				r.Counts.Modify++
-				if c.Replacement == "True" || c.Replacement == "Conditional" {
-					r.Counts.Replace++
-				}
-			}
-		}
-	}
-	switch {
-	case err == nil && res != nil && res.NoChanges:
-		r.Status = targets.NoChanges
-	case err == nil:
-		r.Status = targets.Succeeded
-	case errors.Is(err, cfn.ErrNotReviewed):
-		r.Status, r.Reason = targets.PlanMismatch, firstLine(err.Error())
-	case exitcode.Of(err) == exitcode.GuardRefuse:
-		r.Status, r.Reason = targets.Refused, firstLine(err.Error())
-	case ctx.Err() != nil && exitcode.Of(context.Cause(ctx)) >= 128:
-		r.Status, r.Reason = targets.Interrupted, firstLine(err.Error())
-	default:
-		r.Status, r.Reason = targets.Failed, firstLine(err.Error())
-	}
-	return r
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // regionConfig is cfg in another region.

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	yaml "go.yaml.in/yaml/v2"
-
 	"github.com/deployer-dev/deployer/internal/targets"
 )
 
@@ -50,7 +48,7 @@ func TestFanoutBuildspecPlansReportsAndExecutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b fanoutBuildspec
-	if err := yaml.UnmarshalStrict(raw, &b); err != nil {
+	if err := strictYAML(raw, &b); err != nil {
 		t.Fatalf("not valid YAML of a buildspec: %v", err)
 	}
 	if b.Version != "0.2" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -14,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	yaml "go.yaml.in/yaml/v2"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
@@ -117,7 +118,7 @@ func TestBuildspecsAreValidAndTheirInvocationsParse(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b buildspec
-		if err := yaml.UnmarshalStrict(raw, &b); err != nil {
+		if err := strictYAML(raw, &b); err != nil {
 			t.Errorf("%s is not valid YAML of a buildspec: %v", name, err)
 			continue
 		}
@@ -363,4 +364,11 @@ func TestDoctorPinpointsBrokenSetups(t *testing.T) {
 			t.Errorf("doctor:\n%s", r.Stdout)
 		}
 	})
+}
+
+// strictYAML decodes raw into v, refusing fields v does not have.
+func strictYAML(raw []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	return dec.Decode(v)
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deployer-dev/deployer/internal/child"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
@@ -151,8 +152,8 @@ func TestPackageSymlinkFanOutIsBounded(t *testing.T) {
 // ends the parse at once with the signal's exit code.
 func TestSignalDuringParseEndsIt(t *testing.T) {
 	sigs := make(chan os.Signal, 1)
-	a := &app{signals: newBroadcaster(sigs)}
-	defer a.signals.stop()
+	a := &app{signals: child.NewBroadcaster(sigs)}
+	defer a.signals.Stop()
 	release := make(chan struct{})
 	defer close(release)
 	got := make(chan error, 1)

@@ -10,10 +10,10 @@ import (
 // nothing, so leaving it behind is safe: a slow disk or a huge tree must
 // not make the process deaf to signals before any work has begun.
 func (a *app) parseInterruptible(parse func() error) error {
-	if err := a.signals.takePending(); err != nil {
+	if err := a.signals.TakePending(); err != nil {
 		return err
 	}
-	sigs, unsubscribe := a.signals.subscribe()
+	sigs, unsubscribe := a.signals.Subscribe()
 	defer unsubscribe()
 	done := make(chan error, 1)
 	go func() { done <- parse() }()

@@ -47,7 +47,7 @@ func (c *changeReport) cfn(id, stack string, res *cfn.Result, err error) {
 		t = rep.FromChangeSet(id, stack, nil, nil)
 	}
 	if err != nil && (res == nil || (res.ChangeSetID == "" && !res.NoChanges)) {
-		t.Error = firstLine(err.Error())
+		t.Error = targets.FirstLine(err.Error())
 	}
 	c.col.Put(t)
 }
@@ -62,7 +62,7 @@ func (c *changeReport) tf(id, dir string, res tf.Result, err error) {
 		t = *res.Changes
 		t.ID, t.Name = id, dir
 	} else if err != nil {
-		t.Error = firstLine(err.Error())
+		t.Error = targets.FirstLine(err.Error())
 	}
 	c.col.Put(t)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/advice"
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
@@ -25,7 +26,7 @@ func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.
 	}
 	s, err := assume.Assume(ctx, src, c.Assume, a.clients.sts, log)
 	if err != nil {
-		return nil, noCredentials(err)
+		return nil, advice.NoCredentials(err)
 	}
 	ev := log.Info().Str("region", s.Config.Region)
 	if s.Source.ARN != "" { // unknown when asked for on demand only

@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
@@ -32,9 +29,9 @@ func legacyKey(s *settings.Set, prefix *string) bool {
 // have kept the same state under: the key without the per-account prefix,
 // the key with it (an earlier deployer), and TFSTATE_FILE_NAME's.
 func (a *app) stateKeys(o *tfOptions, key, account, region string) (chosen string, others []string) {
-	chosen = backendKey(key, o.keyPrefix, account, region)
+	chosen = tf.BackendKey(key, o.tf.KeyPrefix, account, region)
 	fill := strings.NewReplacer("{account}", account, "{region}", region)
-	others = append(others, fill.Replace(key), backendKey(key, "{account}/", account, region))
+	others = append(others, fill.Replace(key), tf.BackendKey(key, "{account}/", account, region))
 	if legacy := strings.TrimSpace(settings.Lookup(a.environ, "TFSTATE_FILE_NAME")); legacy != "" {
 		others = append(others, fill.Replace(legacy))
 	}
@@ -46,7 +43,7 @@ func (a *app) stateKeys(o *tfOptions, key, account, region string) (chosen strin
 // the old pipeline's key to the prefixed one would otherwise do is plan
 // every resource again. It touches nothing.
 func (a *app) checkStateLocation(ctx context.Context, s *assume.Session, o *tfOptions, chosen string, others []string, log zerolog.Logger) error {
-	b := o.tf.Backend
+	b := o.tf.Options.Backend
 	if b.Bucket == "" || chosen == "" {
 		return nil
 	}
@@ -69,44 +66,9 @@ func (a *app) checkStateLocation(ctx context.Context, s *assume.Session, o *tfOp
 	return nil
 }
 
-// stateStore is the state bucket as the backend sees it: its credentials,
-// region, endpoints and lock table.
+// stateStore is the state bucket as the backend sees it.
 func (a *app) stateStore(s *assume.Session, b tf.Backend) *tf.Store {
-	cfg := s.Config.Copy()
-	if b.SourceCredentials {
-		cfg = s.SourceConfig.Copy()
-	}
-	if b.Region != "" {
-		cfg.Region = b.Region
-	}
-	s3cfg, ddbcfg := cfg.Copy(), cfg.Copy()
-	if ep := backendSetting(b.Config, "endpoint", "endpoints.s3"); ep != "" {
-		s3cfg.BaseEndpoint = aws.String(ep)
-	}
-	if ep := backendSetting(b.Config, "dynamodb_endpoint", "endpoints.dynamodb"); ep != "" {
-		ddbcfg.BaseEndpoint = aws.String(ep)
-	}
-	st := &tf.Store{Objects: a.clients.s3(s3cfg), Bucket: b.Bucket, Table: backendSetting(b.Config, "dynamodb_table")}
-	if st.Table != "" {
-		st.Locks = dynamodb.NewFromConfig(ddbcfg)
-	}
-	st.Encrypt, _ = strconv.ParseBool(backendSetting(b.Config, "encrypt"))
-	st.KMSKeyID = backendSetting(b.Config, "kms_key_id")
-	return st
-}
-
-var _ tf.ObjectAPI = (*s3.Client)(nil)
-
-// backendSetting is the value of the first of names among K=V settings.
-func backendSetting(kvs []string, names ...string) string {
-	for _, name := range names {
-		for _, kv := range kvs {
-			if k, v, ok := strings.Cut(kv, "="); ok && strings.TrimSpace(k) == name {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return ""
+	return tf.BackendStore(s.Config, s.SourceConfig, b, func(c aws.Config) tf.ObjectAPI { return a.clients.s3(c) })
 }
 
 // ownKeys keeps the keys that name the account: with many targets, a key

@@ -23,12 +23,12 @@ func tfPlanSetting(s *settings.Set, o *tfOptions) error {
 	if len(raw) == 0 || raw[len(raw)-1] == "" {
 		return nil
 	}
-	if o.tf.Verb == "destroy" {
+	if o.tf.Options.Verb == "destroy" {
 		return exitcode.Usagef("%s: a plan file with --targets is written by tf plan and applied by tf apply (expected tf plan or tf apply)", s.Source("plan-file"))
 	}
 	o.fanout.planFile = raw[len(raw)-1]
-	o.tf.SavedPlan = false
-	if o.tf.Verb != "apply" {
+	o.tf.Options.SavedPlan = false
+	if o.tf.Options.Verb != "apply" {
 		return nil
 	}
 	if err := regularFile(o.fanout.planFile); err != nil {
@@ -54,7 +54,7 @@ func tfPlanSetting(s *settings.Set, o *tfOptions) error {
 			if _, ok := known[pt.ID()]; !ok {
 				return exitcode.Usagef("%s: target %s is not in %s (expected the targets file of the preview)", s.Source("plan-file"), pt.ID(), o.fanout.Targets)
 			}
-			if err := checkSavedPlan(o.tf.Dir, pt); err != nil {
+			if err := checkSavedPlan(o.tf.Options.Dir, pt); err != nil {
 				return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
 			}
 		}
@@ -87,16 +87,16 @@ func (a *app) writeTfPlan(o *tfOptions, sum targets.Summary, log zerolog.Logger)
 	saved := map[string]targets.TfPlan{}
 	for _, r := range sum.Results {
 		rel := targets.TfPlanPath(r.Target.Account, r.Target.Region)
-		digest, err := targets.FileSHA256(filepath.Join(o.tf.Dir, filepath.FromSlash(rel)))
+		digest, err := targets.FileSHA256(filepath.Join(o.tf.Options.Dir, filepath.FromSlash(rel)))
 		if err != nil {
 			return fmt.Errorf("--plan-file: %s: %w", r.Target.ID(), err)
 		}
-		key := backendKey(targets.Fill(o.tf.Backend.Key, r.Target), o.keyPrefix, r.Target.Account, r.Target.Region)
+		key := tf.BackendKey(targets.Fill(o.tf.Options.Backend.Key, r.Target), o.tf.KeyPrefix, r.Target.Account, r.Target.Region)
 		saved[r.Target.ID()] = targets.TfPlan{PlanFile: rel, PlanSHA256: digest, StateKey: key}
 	}
 	plan := targets.NewTfPlan(sum, saved)
 	plan.MaxConcurrency, plan.FailureTolerance = o.fanout.opts.MaxConcurrency, o.fanout.opts.Tolerance.String()
-	plan.AllowDelete = o.tf.AllowDestroy
+	plan.AllowDelete = o.tf.Options.AllowDestroy
 	data, err := targets.EncodePlan(plan)
 	if err == nil {
 		err = a.files.File("", o.fanout.planFile, data)
@@ -112,15 +112,15 @@ func (a *app) writeTfPlan(o *tfOptions, sum targets.Summary, log zerolog.Logger)
 // right before: the file could have changed since the run started.
 // ran is false for a target whose preview found no changes: nothing is
 // applied there.
-func (a *app) tfExecuteOne(ctx context.Context, fl *fleet, o *tfOptions, t targets.Target, log zerolog.Logger) (res tf.Result, ran bool, err error) {
+func (a *app) tfExecuteOne(ctx context.Context, fl *targets.Fleet, o *tfOptions, t targets.Target, log zerolog.Logger) (res tf.Result, ran bool, err error) {
 	pt, ok := o.tfPlanEntry(t.ID())
 	if !ok || pt.Status == targets.NoChanges {
 		return tf.Result{}, false, nil
 	}
-	if err := checkSavedPlan(o.tf.Dir, pt); err != nil {
+	if err := checkSavedPlan(o.tf.Options.Dir, pt); err != nil {
 		return tf.Result{}, true, exitcode.Usagef("%v", err)
 	}
-	res, err = a.tfOne(ctx, fl, o, t, filepath.Join(o.tf.Dir, filepath.FromSlash(pt.PlanFile)), log)
+	res, err = a.tfOne(ctx, fl, o, t, filepath.Join(o.tf.Options.Dir, filepath.FromSlash(pt.PlanFile)), log)
 	return res, true, err
 }
 

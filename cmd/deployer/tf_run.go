@@ -7,12 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
-	"github.com/deployer-dev/deployer/internal/credserver"
-	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/tf"
@@ -31,12 +28,12 @@ func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error
 	if err != nil {
 		return err
 	}
-	sigs, unsubscribe := a.signals.subscribe()
+	sigs, unsubscribe := a.signals.Subscribe()
 	defer unsubscribe()
-	if err := a.signals.takePending(); err != nil {
+	if err := a.signals.TakePending(); err != nil {
 		return err
 	}
-	t := o.tf
+	t := o.tf.Options
 	var others []string
 	t.Backend.Key, others = a.stateKeys(o, t.Backend.Key, s.Target.Account, s.Config.Region)
 	if o.legacyKey {
@@ -58,56 +55,20 @@ func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error
 	return runErr
 }
 
-// tfTarget runs terraform once in an assumed session: its own credential
-// endpoint, environment (extra added last) and output writer.
+// tfTarget runs terraform once in an assumed session, extra variables
+// added last.
 func (a *app) tfTarget(ctx context.Context, s *assume.Session, o *tfOptions, t tf.Options, extra []string, sigs <-chan os.Signal, out io.Writer, log zerolog.Logger) (tf.Result, error) {
-	b := &t.Backend
-	sources := map[string]aws.CredentialsProvider{"target": s.Config.Credentials}
-	if b.SourceCredentials {
-		sources["source"] = s.SourceConfig.Credentials
-	}
-	srv, err := credserver.Start(credserver.Options{Sources: sources, RefreshBefore: o.assume.Assume.RefreshBefore, Log: log})
-	if err != nil {
-		return tf.Result{}, fmt.Errorf("start credential endpoint: %w", err)
-	}
-	defer srv.Close()
-
-	envOpts := tf.EnvOptions{
-		Endpoint: tf.CredentialEndpoint{URL: srv.URL("target"), Token: srv.TokenFor("target")},
-		Region:   s.Config.Region,
-		Color:    a.colour(),
-	}
-	if b.SourceCredentials {
+	setup := tf.Setup{Bin: o.tf.Bin, Constraint: o.tf.Constraint, Grace: o.tf.Grace, RefreshBefore: o.assume.Assume.RefreshBefore,
+		Color: a.colour(), Environ: a.environ, TempDir: os.TempDir(), Log: log}
+	if t.Backend.SourceCredentials {
 		self, err := os.Executable()
 		if err != nil {
 			return tf.Result{}, fmt.Errorf("locate deployer binary: %w", err)
 		}
-		cfgDir, cfgFile, err := tf.WriteSourceProfile(os.TempDir(), self, srv.BaseURL, srv.TokenFor("source"))
-		if err != nil {
-			return tf.Result{}, exitcode.Usagef("TMPDIR: %v", err)
-		}
-		defer os.RemoveAll(cfgDir)
-		envOpts.ConfigFile = cfgFile
+		setup.Self = self
 	}
-	if tf.HasTFLog(a.environ) {
-		log.Warn().Msg("TF_LOG* ignored: terraform's debug log can contain the credentials it is handed")
-	}
-	env := append(tf.Env(a.environ, envOpts), extra...)
-
-	ver, err := tf.Version(ctx, o.bin, env)
-	if err != nil {
-		return tf.Result{}, err
-	}
-	if err := tf.CheckVersion(ver, o.constraint); err != nil {
-		return tf.Result{}, exitcode.Usagef("--terraform-version: %v", err)
-	}
-	log.Info().Str("binary", o.bin).Str("version", ver).Str("dir", t.Dir).Str("verb", t.Verb).
-		Str("state_key", b.Key).Str("backend_credentials", o.credentials).Msg("running terraform")
-	r := &tf.Runner{Bin: o.bin, Env: env, Color: a.colour(), Out: out, Signals: sigs, Grace: o.grace, Log: log}
-	res, runErr := r.Run(ctx, t)
-	served, distinct := srv.Stats()
-	log.Debug().Int("requests", served).Int("keys", distinct).Msg("credential endpoint closed")
-	return res, runErr
+	sess := tf.Session{Target: s.Config.Credentials, Source: s.SourceConfig.Credentials, Region: s.Config.Region}
+	return tf.RunInSession(ctx, sess, setup, t, extra, sigs, out)
 }
 
 // presentTf prints the plan summary and writes the files asked for: the
@@ -126,7 +87,7 @@ func (a *app) presentTf(o *tfOptions, res tf.Result, log zerolog.Logger) error {
 			return fmt.Errorf("--changes-file: %w", err)
 		}
 	}
-	if o.tf.Verb == "plan" {
+	if o.tf.Options.Verb == "plan" {
 		if o.outputs.Env == "" {
 			return nil
 		}

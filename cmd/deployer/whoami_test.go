@@ -15,6 +15,7 @@ import (
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/credserver"
 )
 
 // fakeSTS answers as STS would for one pipeline user and any role.
@@ -59,7 +60,7 @@ func TestRunStepTakesItsClients(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	var got credentialProcessOutput
+	var got credserver.ProcessOutput
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.AccessKeyID != "ASIAFAKE" || got.SessionToken != "fake-token" {
 		t.Errorf("stdout %q (%v)", out.String(), err)
 	}

@@ -8,7 +8,6 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // API is the part of CloudFormation this package calls; *cloudformation.Client
@@ -27,8 +26,9 @@ type API interface {
 	CancelUpdateStack(ctx context.Context, in *cloudformation.CancelUpdateStackInput, optFns ...func(*cloudformation.Options)) (*cloudformation.CancelUpdateStackOutput, error)
 }
 
-// Uploader puts large templates into the artifact bucket; *s3.Client
-// satisfies it.
-type Uploader interface {
-	PutObject(ctx context.Context, in *s3.PutObjectInput, optFns ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+// TemplateUploader puts a template too large to send inline where
+// CloudFormation can read it and returns its URL; artifact.Templates is the
+// one the command layer hands in.
+type TemplateUploader interface {
+	UploadTemplate(ctx context.Context, stack string, body []byte) (url string, err error)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/deployer-dev/deployer/internal/poll"
 )
 
 // Change is one row of a change set, nested stacks flattened with a
@@ -66,7 +68,7 @@ func createChangeSet(ctx context.Context, api API, in *cloudformation.CreateChan
 
 // waitChangeSet polls until the change set is computed. A FAILED change set
 // with one of the "no changes" reasons returns errNoChanges.
-func waitChangeSet(ctx context.Context, api API, id string, b *Backoff) (*cloudformation.DescribeChangeSetOutput, error) {
+func waitChangeSet(ctx context.Context, api API, id string, b *poll.Backoff, clock poll.Clock) (*cloudformation.DescribeChangeSetOutput, error) {
 	for {
 		out, err := api.DescribeChangeSet(ctx, describeInput(aws.String(id), nil))
 		if err != nil {
@@ -82,7 +84,7 @@ func waitChangeSet(ctx context.Context, api API, id string, b *Backoff) (*cloudf
 			}
 			return out, fmt.Errorf("change set failed: %s", reason)
 		}
-		if err := sleep(ctx, b.Next(false)); err != nil {
+		if err := clock.Sleep(ctx, b.Next(false)); err != nil {
 			return nil, err
 		}
 	}
@@ -147,18 +149,6 @@ const maxNesting = 5
 func deleteChangeSet(ctx context.Context, api API, id string) error {
 	_, err := api.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(id)})
 	return err
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // ChangeSetName builds a change set name unique per run, from the build id

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
@@ -67,44 +66,53 @@ func TestBadInputBeforeAnyChangeSet(t *testing.T) {
 	}
 }
 
-// uploader is a recording fake of cfn.Uploader: it keeps every input.
+// uploader is a recording fake of cfn.TemplateUploader.
 type uploader struct {
-	mu   sync.Mutex
-	puts []*s3.PutObjectInput
+	mu     sync.Mutex
+	stacks []string
+	bodies [][]byte
 }
 
-func (u *uploader) PutObject(_ context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+func (u *uploader) UploadTemplate(_ context.Context, stack string, body []byte) (string, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.puts = append(u.puts, in)
-	return &s3.PutObjectOutput{}, nil
+	u.stacks, u.bodies = append(u.stacks, stack), append(u.bodies, body)
+	return "https://s3.eu-west-1.amazonaws.com/artifacts/cfn/" + stack + "/t.template", nil
 }
 
-// A template over the inline limit goes through the artifact bucket, and
-// the change set names it by URL.
+// A template over the inline limit goes through the uploader, and the
+// change set names it by the URL the uploader returned.
 func TestLargeTemplateIsUploaded(t *testing.T) {
 	h := newHarness(t)
 	up := &uploader{}
-	h.runner.S3 = up
+	h.runner.Uploader = up
 	o := deployOptions()
 	o.Template.Body = []byte("Resources: {}\n#" + strings.Repeat("x", cfn.MaxInlineTemplate))
-	o.Artifacts = cfn.Artifacts{Bucket: "artifacts", Prefix: "cfn/", KMSKeyID: "alias/artifacts"}
 
 	if _, err := h.runner.Deploy(context.Background(), o); err != nil {
 		t.Fatalf("Deploy: %v", err)
 	}
-	if len(up.puts) != 1 {
-		t.Fatalf("PutObject called %d times, want 1", len(up.puts))
+	if len(up.stacks) != 1 || up.stacks[0] != "app" || string(up.bodies[0]) != string(o.Template.Body) {
+		t.Fatalf("uploads %v, want the body of app once", up.stacks)
 	}
-	put := up.puts[0]
-	if aws.ToString(put.Bucket) != "artifacts" || !strings.HasPrefix(aws.ToString(put.Key), "cfn/app/") || aws.ToString(put.SSEKMSKeyId) != "alias/artifacts" {
-		t.Errorf("PutObject = s3://%s/%s with key %s", aws.ToString(put.Bucket), aws.ToString(put.Key), aws.ToString(put.SSEKMSKeyId))
-	}
-	wantURL := "https://artifacts.s3.eu-west-1.amazonaws.com/" + aws.ToString(put.Key)
+	wantURL := "https://s3.eu-west-1.amazonaws.com/artifacts/cfn/app/t.template"
 	for _, in := range inputsOf[cloudformation.CreateChangeSetInput](h.api, "CreateChangeSet") {
 		if aws.ToString(in.TemplateURL) != wantURL || in.TemplateBody != nil {
 			t.Errorf("CreateChangeSet template = URL %q body set %v, want URL %q only", aws.ToString(in.TemplateURL), in.TemplateBody != nil, wantURL)
 		}
+	}
+}
+
+// Without an uploader a large template is refused before any change set.
+func TestLargeTemplateWithoutUploaderIsRefused(t *testing.T) {
+	h := newHarness(t)
+	o := deployOptions()
+	o.Template.Body = []byte("Resources: {}\n#" + strings.Repeat("x", cfn.MaxInlineTemplate))
+	if _, err := h.runner.Deploy(context.Background(), o); err == nil || !strings.Contains(err.Error(), "no artifact bucket") {
+		t.Fatalf("got %v, want a refusal naming the missing bucket", err)
+	}
+	if n := h.api.count("CreateChangeSet"); n != 0 {
+		t.Errorf("CreateChangeSet called %d times, want 0", n)
 	}
 }
 

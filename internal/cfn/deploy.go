@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/poll"
 )
 
 // DeployOptions is a validated "cfn deploy".
@@ -22,7 +23,6 @@ type DeployOptions struct {
 	Tags             map[string]string // --tag; wins over the configuration's tags
 	Capabilities     []string
 	NotificationARNs []string
-	Artifacts        Artifacts
 	ChangeSetName    string
 	Guards           Guards
 	DryRun           bool
@@ -92,7 +92,10 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 		return nil, err
 	}
 	if o.Template.NeedsUpload() {
-		url, err := upload(ctx, r.S3, o.Artifacts, o.Stack, o.Template.Body, r.Region)
+		if r.Uploader == nil {
+			return nil, fmt.Errorf("template is %d bytes, over the %d CloudFormation takes inline, and no artifact bucket is set", len(o.Template.Body), MaxInlineTemplate)
+		}
+		url, err := r.Uploader.UploadTemplate(ctx, o.Stack, o.Template.Body)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +151,7 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 	if err != nil {
 		return nil, err
 	}
-	described, err := waitChangeSet(ctx, r.CFN, csID, r.backoff())
+	described, err := waitChangeSet(ctx, r.CFN, csID, r.backoff(), poll.Or(r.Clock))
 	if errors.Is(err, errNoChanges) {
 		return r.noChanges(ctx, o, csID)
 	}

@@ -3,6 +3,7 @@ package cfn_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/poll"
 )
 
 const (
@@ -262,23 +264,67 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// A long silence is broken by a heartbeat line, so CI does not kill the job.
-func TestFollowHeartbeat(t *testing.T) {
+// A long silence is broken by a heartbeat line, so CI does not kill the job:
+// on a fake clock, the first comes once a minute has passed with nothing
+// new, and the wait goes on polling until the context ends.
+func TestFollowHeartbeatAfterAMinuteOfSilence(t *testing.T) {
 	h := newHarness(t)
 	h.sim.withStack(types.StackStatusUpdateComplete)
 	h.sim.endlessUpdate()
-	var logs syncBuffer
-	h.runner.Log = zerolog.New(&logs)
-	h.runner.Heartbeat = 5 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Millisecond)
+	clock := poll.NewFake(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC))
+	h.runner.Clock = clock
+	h.runner.Backoff = func() *poll.Backoff {
+		return &poll.Backoff{Min: time.Second, Max: 12 * time.Second, Factor: 1.5, Warm: 2 * time.Minute, Clock: clock}
+	}
+	h.runner.Heartbeat = time.Minute
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	logs := &heartbeatLog{stop: cancel, after: 2}
+	h.runner.Log = zerolog.New(logs)
 
-	if _, err := h.runner.Deploy(ctx, deployOptions()); exitcode.Of(err) != exitcode.GaveUp {
-		t.Fatalf("err = %v, want a timeout", err)
+	if _, err := h.runner.Deploy(ctx, deployOptions()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the wait ended by its context", err)
 	}
-	if !strings.Contains(logs.String(), `"status":"UPDATE_IN_PROGRESS","elapsed":`) || !strings.Contains(logs.String(), "still waiting") {
-		t.Errorf("logs have no heartbeat:\n%s", logs.String())
+	if len(logs.beats) != 2 {
+		t.Fatalf("%d heartbeats, want 2 (logs:\n%s)", len(logs.beats), logs.all.String())
 	}
+	for i, beat := range logs.beats {
+		if beat.Status != "UPDATE_IN_PROGRESS" || beat.Elapsed < time.Duration(i+1)*time.Minute || beat.Elapsed > time.Duration(i+1)*time.Minute+15*time.Second {
+			t.Errorf("heartbeat %d: %+v, want UPDATE_IN_PROGRESS about %d minute(s) in", i+1, beat, i+1)
+		}
+	}
+}
+
+// heartbeatLog collects the "still waiting" lines and ends the wait after
+// the given number of them.
+type heartbeatLog struct {
+	stop  context.CancelFunc
+	after int
+	all   syncBuffer
+	beats []struct {
+		Status  string
+		Elapsed time.Duration
+	}
+}
+
+func (l *heartbeatLog) Write(p []byte) (int, error) {
+	l.all.Write(p)
+	var line struct{ Message, Status, Elapsed string }
+	if err := json.Unmarshal(p, &line); err != nil || line.Message != "still waiting" {
+		return len(p), nil
+	}
+	d, err := time.ParseDuration(line.Elapsed)
+	if err != nil {
+		return 0, err
+	}
+	l.beats = append(l.beats, struct {
+		Status  string
+		Elapsed time.Duration
+	}{line.Status, d})
+	if len(l.beats) >= l.after {
+		l.stop()
+	}
+	return len(p), nil
 }
 
 // --timeout bounds every wait, the change set's computation included: exit

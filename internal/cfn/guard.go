@@ -41,3 +41,19 @@ func (g Guards) check(changes []Change) error {
 	}
 	return fmt.Errorf("refused: the change set %s", strings.Join(parts, "; and "))
 }
+
+// GuardsHit names the guards the changes touch, whether or not they were
+// allowed: "replacement" for a (conditional) replacement, "delete" for a
+// removal. A plan shows them to its reviewer.
+func GuardsHit(changes []Change) []string {
+	var hit []string
+	for _, g := range []struct {
+		name  string
+		guard Guards
+	}{{"replacement", Guards{AllowDelete: true}}, {"delete", Guards{AllowReplacement: true}}} {
+		if g.guard.check(changes) != nil {
+			hit = append(hit, g.name)
+		}
+	}
+	return hit
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/poll"
 )
 
 // reporter records what the engine reports; the engine may call it from any
@@ -74,8 +75,8 @@ func (tk *tokens) count() int {
 }
 
 // fastBackoff polls every millisecond or two, so no test waits seconds.
-func fastBackoff() *cfn.Backoff {
-	return &cfn.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond, Factor: 1.5}
+func fastBackoff() *poll.Backoff {
+	return &poll.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond, Factor: 1.5}
 }
 
 type harness struct {

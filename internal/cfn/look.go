@@ -63,7 +63,7 @@ func (r *Runner) startLook(ctx context.Context, o DeployOptions) *look {
 		})
 		l.inflight = append(l.inflight, l.summary.done)
 	}
-	tr, ok := r.CFN.(TemplateReader)
+	tr, ok := r.Reader, r.Reader != nil
 	if !ok || !mayCompareTemplate(o) {
 		return l
 	}

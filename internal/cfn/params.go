@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/yaml"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // MaxParameterFile bounds a parameters file. Real ones are a few KB; the cap
@@ -78,7 +78,7 @@ func ParseParameters(data []byte, into *Inputs) error {
 		// The untrimmed text, so line numbers match the file.
 		return parseKVLines(string(data), into)
 	}
-	js, err := yaml.YAMLToJSON(data)
+	js, err := yamlToJSON(data)
 	if err != nil {
 		return fmt.Errorf("not JSON or YAML: %s (%s)", syntaxProblem(err), formsExpected)
 	}
@@ -93,6 +93,40 @@ func ParseParameters(data []byte, into *Inputs) error {
 		return parseTemplateConfiguration(d, into)
 	}
 	return fmt.Errorf("unrecognised parameters (%s)", formsExpected)
+}
+
+// yamlToJSON reads YAML (JSON is YAML) and writes it as JSON, so both forms
+// reach the parser with JSON's types: numbers as float64, keys as strings.
+func yamlToJSON(data []byte) ([]byte, error) {
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	return json.Marshal(stringKeys(doc))
+}
+
+// stringKeys turns the map[any]any YAML makes for non-string keys into
+// map[string]any, which JSON can hold.
+func stringKeys(v any) any {
+	switch v := v.(type) {
+	case map[any]any:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[fmt.Sprint(k)] = stringKeys(e)
+		}
+		return m
+	case map[string]any:
+		for k, e := range v {
+			v[k] = stringKeys(e)
+		}
+		return v
+	case []any:
+		for i, e := range v {
+			v[i] = stringKeys(e)
+		}
+		return v
+	}
+	return v
 }
 
 func parseList(items []any, into *Inputs) error {

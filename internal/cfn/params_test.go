@@ -138,18 +138,6 @@ func TestDecideStart(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	b := &Backoff{Min: 1, Max: 10, Factor: 2}
-	var got []int
-	for i := 0; i < 6; i++ {
-		got = append(got, int(b.Next(false)))
-	}
-	got = append(got, int(b.Next(true)))
-	if d := cmp.Diff([]int{1, 2, 4, 8, 10, 10, 1}, got); d != "" {
-		t.Errorf("backoff (-want +got):\n%s", d)
-	}
-}
-
 func TestChangeSetNames(t *testing.T) {
 	if got := ChangeSetName("proj:0f5b-11", time.Time{}); got != "deployer-proj-0f5b-11" || !ValidChangeSetName(got) {
 		t.Errorf("ChangeSetName = %q", got)
@@ -157,16 +145,6 @@ func TestChangeSetNames(t *testing.T) {
 	for _, bad := range []string{"", "1abc", "a_b", strings.Repeat("a", 129)} {
 		if ValidChangeSetName(bad) {
 			t.Errorf("ValidChangeSetName(%q) = true", bad)
-		}
-	}
-}
-
-// TestBackoffJitterNeverShortens: two polls may never land in one second.
-func TestBackoffJitterNeverShortens(t *testing.T) {
-	b := DefaultBackoff()
-	for i := 0; i < 1000; i++ {
-		if d := b.Next(i%7 == 0); d < b.Min || d > time.Duration(float64(b.Max)*1.1) {
-			t.Fatalf("delay %v outside [%v, %v]", d, b.Min, time.Duration(float64(b.Max)*1.1))
 		}
 	}
 }

@@ -1,12 +1,12 @@
 package cfn
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/deployer-dev/deployer/internal/id"
 )
 
 // lostRace reports the errors CloudFormation gives a run that another run
@@ -53,7 +53,5 @@ func (r *Runner) token() string {
 	if r.NewToken != nil {
 		return r.NewToken()
 	}
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return "deployer-" + hex.EncodeToString(b)
+	return id.New("deployer")
 }

@@ -14,22 +14,30 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/poll"
 )
 
 // Runner holds what deploy and delete share: the clients of the target
 // account, the logger, and how to wait.
 type Runner struct {
 	CFN API
-	S3  Uploader
-	Log zerolog.Logger
+	// Uploader puts templates over the inline limit where CloudFormation
+	// reads them; nil refuses them.
+	Uploader TemplateUploader
+	// Reader reads the template and policy a stack holds, for the check
+	// that skips a change set when nothing can have changed; nil never skips.
+	Reader TemplateReader
+	Log    zerolog.Logger
 	// Report receives the change set and the stack events as they come;
 	// nil drops them.
 	Report Reporter
 	Region string
 	// Account is the target account, named where a stack is not found.
 	Account string
-	// Backoff returns a fresh poll schedule; nil means DefaultBackoff.
-	Backoff func() *Backoff
+	// Backoff returns a fresh poll schedule; nil means poll.Default on Clock.
+	Backoff func() *poll.Backoff
+	// Clock is the time of every wait and heartbeat; nil is the wall clock.
+	Clock poll.Clock
 	// Heartbeat is the longest silence while waiting; default 60 s, so CI
 	// systems that kill silent jobs do not.
 	Heartbeat time.Duration
@@ -40,11 +48,13 @@ type Runner struct {
 	NewToken func() string
 }
 
-func (r *Runner) backoff() *Backoff {
+func (r *Runner) backoff() *poll.Backoff {
 	if r.Backoff != nil {
 		return r.Backoff()
 	}
-	return DefaultBackoff()
+	b := poll.Default()
+	b.Clock = r.Clock
+	return b
 }
 
 // describeStack returns the stack, or nil when it does not exist.
@@ -70,12 +80,8 @@ func (r *Runner) describeStack(ctx context.Context, name string) (*types.Stack, 
 // its event is late. The events' own final status triggers DescribeStacks at
 // once.
 func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.Stack, error) {
-	b := r.backoff()
-	heartbeat := r.Heartbeat
-	if heartbeat == 0 {
-		heartbeat = time.Minute
-	}
-	start, lastSaid := time.Now(), time.Now()
+	b, clock := r.backoff(), poll.Or(r.Clock)
+	heartbeat := poll.NewHeartbeat(clock, r.Heartbeat)
 	status := ""
 	for {
 		n, err := f.poll(ctx)
@@ -86,11 +92,11 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 			return nil, r.stopped(ctx, f, name, status, err)
 		}
 		if n > 0 {
-			lastSaid = time.Now()
+			heartbeat.Said()
 		}
 		statusTick := n == 0 || terminal(f.rootStatus)
 		if !terminal(f.rootStatus) {
-			if err := sleep(ctx, b.Next(n > 0)); err != nil {
+			if err := clock.Sleep(ctx, b.Next(n > 0)); err != nil {
 				return nil, r.stopped(ctx, f, name, status, err)
 			}
 		}
@@ -122,12 +128,11 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 			return st, nil
 		}
 		f.rootStatus = status
-		if time.Since(lastSaid) >= heartbeat {
+		if elapsed, due := heartbeat.Due(); due {
 			r.Log.Info().Str("stack", name).Str("status", status).
-				Str("elapsed", time.Since(start).Round(time.Second).String()).Msg("still waiting")
-			lastSaid = time.Now()
+				Str("elapsed", elapsed.Round(time.Second).String()).Msg("still waiting")
 		}
-		if err := sleep(ctx, b.Next(false)); err != nil {
+		if err := clock.Sleep(ctx, b.Next(false)); err != nil {
 			return nil, r.stopped(ctx, f, name, status, err)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	yaml "go.yaml.in/yaml/v2"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // The skip decision follows the AWS CDK's canSkipDeploy (aws/aws-cdk-cli,
@@ -49,8 +49,9 @@ var transformKey = regexp.MustCompile(`(?m)(^|[\s{,"])"?(Fn::)?Transform"?\s*:|!
 
 // TemplateReader is what the skip check reads beyond API: the template and
 // policy the stack holds. *cloudformation.Client satisfies it. It is apart
-// from API so that fakes of the lifecycle need not play it: a client without
-// it never skips, and the change set decides as before.
+// from API, handed in as Runner.Reader, so that fakes of the lifecycle need
+// not play it: a runner without one never skips, and the change set decides
+// as before.
 type TemplateReader interface {
 	GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
 	GetStackPolicy(ctx context.Context, in *cloudformation.GetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetStackPolicyOutput, error)
@@ -215,7 +216,7 @@ func nestedBlocker(body []byte) string {
 // last submitted and, when one is given, the stack policy, as the look read
 // them.
 func (r *Runner) remoteSkipBlocker(ctx context.Context, o DeployOptions, l *look, st *types.Stack) string {
-	tr, ok := r.CFN.(TemplateReader)
+	tr, ok := r.Reader, r.Reader != nil
 	if !ok {
 		return "the CloudFormation client cannot read templates"
 	}

@@ -157,7 +157,7 @@ func (w *world) deploy(t *testing.T) (*Result, error, map[string]int, string) {
 		},
 	}
 	var log bytes.Buffer
-	r := &Runner{CFN: f, Log: zerolog.New(&log).Level(zerolog.DebugLevel), Region: "us-east-1"}
+	r := &Runner{CFN: f, Reader: f, Log: zerolog.New(&log).Level(zerolog.DebugLevel), Region: "us-east-1"}
 	res, err := r.Deploy(context.Background(), w.opts)
 	return res, err, f.callCounts(), log.String()
 }

@@ -1,20 +1,15 @@
 package cfn
 
 import (
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	yaml "go.yaml.in/yaml/v2"
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/deployer-dev/deployer/internal/artifact"
 )
 
 // Size limits CloudFormation applies to templates.
@@ -42,7 +37,7 @@ func LoadTemplate(ref, region string) (Template, error) {
 		if err != nil || u.Host == "" || strings.Trim(u.Path, "/") == "" {
 			return t, fmt.Errorf("%q is not an S3 location (expected s3://bucket/key)", ref)
 		}
-		t.URL = objectURL(u.Host, strings.TrimPrefix(u.Path, "/"), region)
+		t.URL = artifact.TemplateURL(u.Host, region, strings.TrimPrefix(u.Path, "/"))
 		return t, nil
 	case strings.HasPrefix(ref, "https://"):
 		if u, err := url.Parse(ref); err != nil || !strings.Contains(u.Host, "amazonaws.com") {
@@ -67,7 +62,9 @@ func LoadTemplate(ref, region string) (Template, error) {
 	if err := yaml.Unmarshal(body, &doc); err != nil {
 		return t, fmt.Errorf("%s does not parse as YAML or JSON: %s", ref, syntaxProblem(err))
 	}
-	if _, ok := doc.(map[any]any); !ok {
+	switch doc.(type) {
+	case map[string]any, map[any]any:
+	default:
 		return t, fmt.Errorf("%s is not a template (expected a YAML or JSON object with Resources)", ref)
 	}
 	t.Body = body
@@ -76,39 +73,3 @@ func LoadTemplate(ref, region string) (Template, error) {
 
 // NeedsUpload reports whether the body is too large to send inline.
 func (t Template) NeedsUpload() bool { return t.URL == "" && len(t.Body) > MaxInlineTemplate }
-
-// Artifacts says where large templates go.
-type Artifacts struct {
-	Bucket   string
-	Prefix   string
-	KMSKeyID string
-}
-
-// upload puts the body in the artifact bucket under a content-addressed key
-// (so a re-run uploads the same object) and returns its https URL.
-func upload(ctx context.Context, s3c Uploader, a Artifacts, stack string, body []byte, region string) (string, error) {
-	sum := sha256.Sum256(body)
-	key := strings.TrimSuffix(a.Prefix, "/")
-	if key != "" {
-		key += "/"
-	}
-	key += stack + "/" + hex.EncodeToString(sum[:8]) + ".template"
-	in := &s3.PutObjectInput{Bucket: aws.String(a.Bucket), Key: aws.String(key), Body: bytes.NewReader(body)}
-	if a.KMSKeyID != "" {
-		in.ServerSideEncryption = s3types.ServerSideEncryptionAwsKms
-		in.SSEKMSKeyId = aws.String(a.KMSKeyID)
-	}
-	if _, err := s3c.PutObject(ctx, in); err != nil {
-		return "", fmt.Errorf("upload template to s3://%s/%s: %w", a.Bucket, key, err)
-	}
-	return objectURL(a.Bucket, key, region), nil
-}
-
-// objectURL is the virtual-hosted https URL CloudFormation accepts.
-func objectURL(bucket, key, region string) string {
-	domain := "amazonaws.com"
-	if strings.HasPrefix(region, "cn-") {
-		domain = "amazonaws.com.cn"
-	}
-	return fmt.Sprintf("https://%s.s3.%s.%s/%s", bucket, region, domain, key)
-}

@@ -143,12 +143,12 @@ func (k emulatorKit) runAsB(t *testing.T) map[string]Check {
 // which collects the caller's own policies only), and only when
 // INITIAL_NO_AUTH_ACTION_COUNT is set. So B's read of A's state cannot be
 // refused by the emulator; the proof is the doctor's reading of the policies
-// as deployed, here for the kit before and after issue 12.
+// as deployed, here for the kit before and after per-account prefixes.
 func TestKitOnEmulatorIsolatesTargetAccounts(t *testing.T) {
 	isolation := []string{"state bucket isolation", "artifact bucket isolation", "KMS key through S3 only",
 		"state bucket TLS", "state bucket public access", "state bucket encryption", "CodeBuild role trust"}
 
-	t.Run("before issue 12", func(t *testing.T) {
+	t.Run("old kit: shared prefixes", func(t *testing.T) {
 		k := deployKit(t, "testdata/cicd-account-before-issue-12.yaml", "testdata/target-account-before-issue-12.yaml")
 		got := k.runAsB(t)
 		for _, name := range isolation {
@@ -171,7 +171,7 @@ func TestKitOnEmulatorIsolatesTargetAccounts(t *testing.T) {
 		}
 	})
 
-	t.Run("after issue 12", func(t *testing.T) {
+	t.Run("current kit: per-account prefixes", func(t *testing.T) {
 		k := deployKit(t, kitPath("cicd-account.yaml"), kitPath("target-account.yaml"))
 		got := k.runAsB(t)
 		for name, c := range got {

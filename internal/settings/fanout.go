@@ -31,9 +31,10 @@ var (
 )
 
 // The plan group: the plan of a many-targets preview, which "cfn deploy
-// --targets --dry-run" writes and "cfn execute" runs. One name, one file.
+// --targets --dry-run" and "tf plan --targets" write and "cfn execute" and
+// "tf apply --targets" run. One name, one kind of file.
 var PlanFile = str("plan", Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE",
-	Help: "plan of a many-targets preview: cfn deploy --targets --dry-run keeps every change set and writes it; cfn execute runs it"}, nil)
+	Help: "plan of a many-targets preview: cfn deploy --targets --dry-run and tf plan --targets write it (every change set kept, every saved plan with its checksum); cfn execute and tf apply --targets run exactly that"}, nil)
 
 // Fanout is the resolved fan-out group, as given.
 type Fanout struct {

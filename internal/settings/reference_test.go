@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -66,8 +67,11 @@ func TestConflictsFindsEveryKindOfClash(t *testing.T) {
 			commandOf("cfn deploy", func(s *Set) { DryRun.Bind(s, &b); DryRun.Bind(s, &b) }),
 		}, "cfn deploy: --dry-run is declared twice"},
 		{"an old spelling that is taken in its command", []Command{
-			commandOf("tf plan", func(s *Set) { TerraformPlanFile.Bind(s, &v); PlanFile.Bind(s, &v) }),
-		}, "tf plan: --plan-file is declared twice"},
+			commandOf("doctor", func(s *Set) {
+				s.Bool(Decl{Flag: "stack-set-roles", OldFlag: "stack-set"}, &b)
+				s.String(Decl{Flag: "stack-set"}, &v, nil)
+			}),
+		}, "doctor: --stack-set is declared twice"},
 		{"one setting in two families, declared outside the catalogue", []Command{
 			commandOf("whoami", func(s *Set) { s.String(Decl{Flag: "output"}, &v, nil) }),
 			commandOf("env", func(s *Set) { s.String(Decl{Flag: "output"}, &v, nil) }),
@@ -92,21 +96,50 @@ func TestConflictsFindsEveryKindOfClash(t *testing.T) {
 	}
 }
 
-// TestOldSpellingIsAcceptedAndNamedInErrors: tf's --plan-file still sets
-// the terraform plan, and a problem with it names what the user typed.
+// TestOldSpellingIsAcceptedAndNamedInErrors: an old spelling still sets
+// its setting, and a problem with it names what the user typed.
 func TestOldSpellingIsAcceptedAndNamedInErrors(t *testing.T) {
-	var plan string
-	s := New("tf plan", "")
-	TerraformPlanFile.Bind(s, &plan)
-	if err := s.Parse([]string{"--plan-file", "p.tfplan"}, nil); err != nil {
+	var roles bool
+	s := New("doctor", "")
+	s.Bool(Decl{Flag: "stack-set-roles", OldFlag: "stack-set", Help: "check"}, &roles)
+	if err := s.Parse([]string{"--stack-set"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if plan != "p.tfplan" || s.From("tf-plan-file") != "--plan-file" {
-		t.Errorf("got %q from %q, want p.tfplan from --plan-file", plan, s.From("tf-plan-file"))
+	if !roles || s.From("stack-set-roles") != "--stack-set" {
+		t.Errorf("got %v from %q, want true from --stack-set", roles, s.From("stack-set-roles"))
 	}
 	var buf strings.Builder
 	s.Usage(&buf, "")
-	if !strings.Contains(buf.String(), "old spelling --plan-file") {
+	if !strings.Contains(buf.String(), "old spelling --stack-set") {
 		t.Errorf("help does not name the old spelling:\n%s", buf.String())
+	}
+}
+
+// TestTerraformPlanFileKeepsItsOldSpellingForOneTarget: without --targets,
+// tf's --plan-file is terraform's plan file, as before the two meanings
+// got two names; with --targets it is the plan of all targets.
+func TestTerraformPlanFileKeepsItsOldSpellingForOneTarget(t *testing.T) {
+	dir := t.TempDir()
+	environ := []string{"DEPLOYER_TERRAFORM_BIN=/bin/sh"}
+	parse := func(args ...string) (Terraform, string, error) {
+		var tf Terraform
+		var many, plan string
+		s := New("tf apply", "")
+		tf.Options.Verb = "apply"
+		TerraformGroup(s, &tf, &many, &plan)
+		TargetsFile.Bind(s, &many)
+		err := s.Parse(append([]string{"--dir", dir}, args...), environ)
+		return tf, plan, err
+	}
+	tf, plan, err := parse("--plan-file", "p.tfplan")
+	if err != nil || tf.Options.PlanFile != filepath.Join(dir, "p.tfplan") || plan != "" {
+		t.Errorf("one target: terraform plan %q, many-targets plan %q (%v); want %s and none", tf.Options.PlanFile, plan, err, filepath.Join(dir, "p.tfplan"))
+	}
+	tf, plan, err = parse("--plan-file", "plan.json", "--targets", "targets.yaml")
+	if err != nil || plan != "plan.json" || tf.Options.PlanFile != filepath.Join(dir, ".deployer", "plan.tfplan") {
+		t.Errorf("many targets: terraform plan %q, many-targets plan %q (%v); want the default and plan.json", tf.Options.PlanFile, plan, err)
+	}
+	if _, _, err := parse("--plan-file", "a", "--tf-plan-file", "b"); err == nil || !strings.Contains(err.Error(), "both name terraform's plan file") {
+		t.Errorf("both given: %v, want a refusal", err)
 	}
 }

@@ -1,6 +1,15 @@
 package settings
 
-import "github.com/deployer-dev/deployer/internal/tf"
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/go-version"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/tf"
+)
 
 // The terraform group: the binary, the configuration, its S3 state and the
 // plan file.
@@ -16,10 +25,10 @@ var (
 	BackendConfig      = list("terraform", Decl{Flag: "backend-config", Env: "DEPLOYER_BACKEND_CONFIG", Value: "K=V", Help: "extra backend setting, repeatable (variable: comma-separated); secrets are refused"}, tf.CheckBackendConfig)
 	BackendCredentials = str("terraform", Decl{Flag: "backend-credentials", Env: "DEPLOYER_BACKEND_CREDENTIALS", Default: "target", Value: "WHOSE", Help: "whose credentials the state backend uses: target or source"}, oneOf("target", "source"))
 	// TerraformPlanFile is terraform's own plan, not the many-targets plan
-	// of PlanFile: the two meanings had one name; --plan-file stays
-	// accepted by tf, where it cannot mean the other.
-	TerraformPlanFile = str("terraform", Decl{Flag: "tf-plan-file", OldFlag: "plan-file", Env: "DEPLOYER_TF_PLAN_FILE", Value: "FILE",
-		Help: "terraform plan file (default .deployer/plan.tfplan in --dir); apply applies it when it exists. With --targets: the many-targets plan, which tf plan writes (each target's saved plan and its checksum) and tf apply applies exactly"}, nil)
+	// of PlanFile: the two meanings had one name. Without --targets, tf
+	// still takes --plan-file as this one (see TerraformGroup).
+	TerraformPlanFile = str("terraform", Decl{Flag: "tf-plan-file", Env: "DEPLOYER_TF_PLAN_FILE", Value: "FILE",
+		Help: "terraform's plan file for one target (default .deployer/plan.tfplan in --dir); apply applies it when it exists. Without --targets, --plan-file is taken as this, as before"}, nil)
 	DetailedExitcode = boolean("terraform", Decl{Flag: "detailed-exitcode", Env: "DEPLOYER_DETAILED_EXITCODE", Help: "plan: exit 2 when there are changes, as terraform does"})
 	AllowDestroy     = boolean("terraform", Decl{Flag: "allow-destroy", Env: "DEPLOYER_ALLOW_DESTROY", Help: "apply: accept a plan that deletes or replaces resources"})
 	IncludeSensitive = boolean("terraform", Decl{Flag: "include-sensitive", Env: "DEPLOYER_INCLUDE_SENSITIVE", Help: "also write sensitive outputs"})
@@ -28,3 +37,78 @@ var (
 		return err
 	})
 )
+
+// Terraform is the resolved terraform group.
+type Terraform struct {
+	Options     tf.Options // Verb and InitFirst are the caller's
+	Bin         string
+	Constraint  version.Constraints
+	Grace       time.Duration
+	KeyPrefix   string
+	Credentials string // whose credentials the backend uses: target or source
+}
+
+// TerraformGroup declares the terraform settings and resolves them: the
+// binary found, the directory absolute, the plan file placed in it, and the
+// arguments after -- checked. It also declares --plan-file into fanoutPlan:
+// with --targets (manyTargets set) that is the many-targets plan; without,
+// it keeps its old meaning, terraform's plan file, so buildspecs that say
+// "tf apply --plan-file plan.tfplan" run as they did.
+func TerraformGroup(s *Set, t *Terraform, manyTargets, fanoutPlan *string) {
+	o, b := &t.Options, &t.Options.Backend
+	var bin, want, dir, grace string
+	TerraformBin.Bind(s, &bin)
+	TerraformVersion.Bind(s, &want)
+	TerraformDir.Bind(s, &dir)
+	BackendBucket.Bind(s, &b.Bucket)
+	BackendKey.Bind(s, &b.Key)
+	BackendKeyPrefix.Bind(s, &t.KeyPrefix)
+	BackendRegion.Bind(s, &b.Region)
+	BackendConfig.Bind(s, &b.Config)
+	BackendCredentials.Bind(s, &t.Credentials)
+	TerraformPlanFile.Bind(s, &o.PlanFile)
+	PlanFile.Bind(s, fanoutPlan)
+	DetailedExitcode.Bind(s, &o.DetailedExitcode)
+	AllowDestroy.Bind(s, &o.AllowDestroy)
+	IncludeSensitive.Bind(s, &o.IncludeSensitive)
+	InterruptGrace.Bind(s, &grace)
+	s.After(func() error {
+		var err error
+		if t.Bin, err = tf.FindBinary(bin, nil); err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("terraform-bin"), err)
+		}
+		if want != "" {
+			if t.Constraint, err = tf.ParseConstraint(want); err != nil {
+				return exitcode.Usagef("%s: %v", s.Source("terraform-version"), err)
+			}
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return exitcode.Usagef("%s: %q is not a directory (expected the terraform configuration's directory)", s.Source("dir"), dir)
+		}
+		o.Dir, _ = filepath.Abs(dir)
+		t.Grace, _ = PositiveDuration(grace) // checked when resolved
+		b.SourceCredentials = t.Credentials == "source"
+		o.Extra = s.Args()
+		if err := tf.CheckExtraArgs(o.Extra); err != nil {
+			return exitcode.Usagef("terraform arguments after --: %v", err)
+		}
+		if *manyTargets == "" && *fanoutPlan != "" {
+			if o.PlanFile != "" {
+				return exitcode.Usagef("%s and %s: both name terraform's plan file (expected one of them)", s.Source("plan-file"), s.Source("tf-plan-file"))
+			}
+			o.PlanFile, *fanoutPlan = *fanoutPlan, ""
+		}
+		given := o.PlanFile != ""
+		if !given {
+			o.PlanFile = filepath.Join(o.Dir, ".deployer", "plan.tfplan")
+		} else if !filepath.IsAbs(o.PlanFile) {
+			o.PlanFile = filepath.Join(o.Dir, o.PlanFile)
+		}
+		if o.Verb == "apply" && given {
+			if _, err := os.Stat(o.PlanFile); err == nil {
+				o.SavedPlan = true
+			}
+		}
+		return nil
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/poll"
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
 
@@ -75,9 +76,11 @@ func newWorld(t *testing.T) *world {
 // ones within a second or two.
 func (w *world) engine() *Engine {
 	return &Engine{
-		CFN:     w.cfn,
-		Log:     zerolog.New(&syncWriter{b: w.log, mu: &w.mu}),
-		Backoff: func() Schedule { return fixedSchedule(50 * time.Millisecond) },
+		CFN: w.cfn,
+		Log: zerolog.New(&syncWriter{b: w.log, mu: &w.mu}),
+		Backoff: func() *poll.Backoff {
+			return &poll.Backoff{Min: 50 * time.Millisecond, Max: 50 * time.Millisecond, Factor: 1}
+		},
 	}
 }
 

@@ -2,7 +2,6 @@ package stackset
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"time"
@@ -14,17 +13,19 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/id"
+	"github.com/deployer-dev/deployer/internal/poll"
 )
 
 // Engine runs StackSet operations and follows them to their end.
 type Engine struct {
 	CFN API
 	Log zerolog.Logger
-	// Backoff returns a fresh poll schedule; pass cfn.DefaultBackoff's, so
-	// StackSets are polled like stacks. nil means a fixed 2 s schedule
-	// (within the Describe* limits shared by the account's pipelines); this
-	// package does not import cfn, so it never waits on cfn's refactors.
-	Backoff func() Schedule
+	// Backoff returns a fresh poll schedule; nil means poll.Default on
+	// Clock, as stacks are polled.
+	Backoff func() *poll.Backoff
+	// Clock is the time of every wait and heartbeat; nil is the wall clock.
+	Clock poll.Clock
 	// Heartbeat is the longest silence while waiting; default 60 s.
 	Heartbeat time.Duration
 	// NewOperationID makes operation ids; nil means random ones.
@@ -34,17 +35,6 @@ type Engine struct {
 	// errors name where a StackSet was looked for. Empty skips the check.
 	Account, Region string
 }
-
-// Schedule spaces polls; *cfn.Backoff satisfies it.
-type Schedule interface {
-	// Next returns the delay before the next poll; changed says whether
-	// the last poll saw progress.
-	Next(changed bool) time.Duration
-}
-
-type fixedSchedule time.Duration
-
-func (f fixedSchedule) Next(bool) time.Duration { return time.Duration(f) }
 
 // session is one command's calls on one StackSet.
 type session struct {
@@ -125,7 +115,7 @@ func (s *session) waitIdle(ctx context.Context) error {
 		if active == nil {
 			// It ended between the refusal and the listing: try again
 			// after one step.
-			return sleep(ctx, b.Next(false))
+			return poll.Or(s.Clock).Sleep(ctx, b.Next(false))
 		}
 		s.Log.Info().Str("stack_set", s.name).Str("operation", aws.ToString(active.OperationId)).
 			Str("action", string(active.Action)).Str("status", string(active.Status)).
@@ -158,12 +148,8 @@ func (s *session) activeOperation(ctx context.Context) (*types.StackSetOperation
 // follow polls the operation until it ends, within the context's budget,
 // then reads its per-instance results when asked.
 func (s *session) follow(ctx context.Context, id string, withResults bool) (*finished, error) {
-	b := s.backoff()
-	heartbeat := s.Heartbeat
-	if heartbeat <= 0 {
-		heartbeat = time.Minute
-	}
-	started, lastSaid := time.Now(), time.Now()
+	b, clock := s.backoff(), poll.Or(s.Clock)
+	heartbeat := poll.NewHeartbeat(clock, s.Heartbeat)
 	var last types.StackSetOperationStatus
 	for {
 		out, err := s.CFN.DescribeStackSetOperation(ctx, &cloudformation.DescribeStackSetOperationInput{
@@ -188,12 +174,11 @@ func (s *session) follow(ctx context.Context, id string, withResults bool) (*fin
 		}
 		changed := op.Status != last
 		last = op.Status
-		if time.Since(lastSaid) >= heartbeat {
+		if elapsed, due := heartbeat.Due(); due {
 			s.Log.Info().Str("stack_set", s.name).Str("operation", id).Str("status", string(op.Status)).
-				Str("elapsed", time.Since(started).Round(time.Second).String()).Msg("still waiting")
-			lastSaid = time.Now()
+				Str("elapsed", elapsed.Round(time.Second).String()).Msg("still waiting")
 		}
-		if err := sleep(ctx, b.Next(changed)); err != nil {
+		if err := clock.Sleep(ctx, b.Next(changed)); err != nil {
 			return nil, s.stopped(ctx, id, last)
 		}
 	}
@@ -233,36 +218,18 @@ func (s *session) stopped(ctx context.Context, id string, status types.StackSetO
 	return cause
 }
 
-func (s *session) backoff() Schedule {
+func (s *session) backoff() *poll.Backoff {
 	if s.Backoff != nil {
 		return s.Backoff()
 	}
-	return fixedSchedule(2 * time.Second)
+	b := poll.Default()
+	b.Clock = s.Clock
+	return b
 }
 
 func (s *session) newID() string {
 	if s.NewOperationID != nil {
 		return s.NewOperationID()
 	}
-	return newOperationID()
-}
-
-// newOperationID makes an id StackSets accepts ([a-zA-Z0-9][-a-zA-Z0-9]*,
-// at most 128 characters) and that says who made it.
-func newOperationID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read does not fail (Go 1.24+)
-	return fmt.Sprintf("deployer-%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return id.New("deployer")
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const issueExample = `role: arn:aws:iam::{account}:role/deployer-target          # filled per target
+const documentedTargetsFile = `role: arn:aws:iam::{account}:role/deployer-target          # filled per target
 cfn-role: arn:aws:iam::{account}:role/deployer-cfn-exec
 max-concurrency: 8
 failure-tolerance: 1
@@ -24,8 +24,8 @@ waves:
       - {account: "444444444444", regions: [eu-west-1], tags: {tier: gold}, stack: "app-{region}"}
 `
 
-func TestParseIssueExample(t *testing.T) {
-	f, err := Parse([]byte(issueExample), "conf/targets.yaml")
+func TestParseTheDocumentedTargetsFile(t *testing.T) {
+	f, err := Parse([]byte(documentedTargetsFile), "conf/targets.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

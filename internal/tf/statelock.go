@@ -3,7 +3,6 @@ package tf
 import (
 	"context"
 	"crypto/md5"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/deployer-dev/deployer/internal/id"
 )
 
 // Terraform 1.5's S3 backend locks a state with a DynamoDB item whose
@@ -66,9 +67,7 @@ func (s *Store) lock(ctx context.Context, key, who string, now time.Time) (relea
 	if s.Locks == nil || s.Table == "" {
 		return func(context.Context) error { return nil }, nil
 	}
-	var id [16]byte
-	_, _ = rand.Read(id[:])
-	info, _ := json.Marshal(lockInfo{ID: hex.EncodeToString(id[:]), Operation: "deployer tf state move", Who: who,
+	info, _ := json.Marshal(lockInfo{ID: id.Hex(16), Operation: "deployer tf state move", Who: who,
 		Version: "deployer", Created: now.UTC(), Path: s.lockID(key)})
 	_, err = s.Locks.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: aws.String(s.Table),

@@ -1,4 +1,4 @@
-package main
+package advice
 
 import (
 	"errors"
@@ -9,7 +9,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/advice"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
@@ -29,10 +28,10 @@ var accessCodes = map[string]bool{
 // ValidationError.
 var accessTexts = []string{"Cross-account pass role is not allowed"}
 
-// codeOf is exitcode.Of, with AWS access failures mapped to 3: by error
+// ExitCode is exitcode.Of, with AWS access failures mapped to 3: by error
 // code, by message, and for an answer the SDK could not read, by its status
 // and body.
-func codeOf(err error) int {
+func ExitCode(err error) int {
 	code := exitcode.Of(err)
 	if code != exitcode.Failed {
 		return code
@@ -57,9 +56,9 @@ func codeOf(err error) int {
 // when no source credentials exist at all.
 var errNoCredentials = errors.New("no AWS credentials found (expected one of: the CodeBuild project's service role, --profile or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 
-// noCredentials turns "the SDK found no credentials anywhere" into one line
+// NoCredentials turns "the SDK found no credentials anywhere" into one line
 // and exit 3; other errors pass unchanged.
-func noCredentials(err error) error {
+func NoCredentials(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -73,9 +72,9 @@ func noCredentials(err error) error {
 	return err
 }
 
-// report prints err as one line, plus advice when the error carries some.
+// Report prints err as one line, plus advice when the error carries some.
 // Child exits were already explained where they happened.
-func report(log zerolog.Logger, w io.Writer, jsonLogs bool, err error) {
+func Report(log zerolog.Logger, w io.Writer, jsonLogs bool, err error) {
 	var ce *exitcode.ChildExit
 	if errors.As(err, &ce) {
 		return
@@ -85,7 +84,7 @@ func report(log zerolog.Logger, w io.Writer, jsonLogs bool, err error) {
 	if errors.As(err, &adv) {
 		text = adv.Advice()
 	} else {
-		text = advice.For(err.Error())
+		text = For(err.Error())
 	}
 	if jsonLogs {
 		ev := log.Error()

@@ -1,4 +1,4 @@
-package main
+package child
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
-// broadcaster is the one reader of the process's signal channel. Commands
+// Broadcaster is the one reader of the process's signal channel. Commands
 // without a child take a context that ends on the first signal; commands
 // with a child subscribe and forward. Nothing else reads the channel.
-type broadcaster struct {
+type Broadcaster struct {
 	mu   sync.Mutex
 	subs map[chan os.Signal]struct{}
 	done chan struct{}
@@ -22,15 +22,16 @@ type broadcaster struct {
 	pending os.Signal
 }
 
-func newBroadcaster(in <-chan os.Signal) *broadcaster {
-	b := &broadcaster{subs: map[chan os.Signal]struct{}{}, done: make(chan struct{})}
+// NewBroadcaster reads in (nil: no signals) until Stop.
+func NewBroadcaster(in <-chan os.Signal) *Broadcaster {
+	b := &Broadcaster{subs: map[chan os.Signal]struct{}{}, done: make(chan struct{})}
 	if in != nil {
 		go b.loop(in)
 	}
 	return b
 }
 
-func (b *broadcaster) loop(in <-chan os.Signal) {
+func (b *Broadcaster) loop(in <-chan os.Signal) {
 	for {
 		select {
 		case sig := <-in:
@@ -51,10 +52,11 @@ func (b *broadcaster) loop(in <-chan os.Signal) {
 	}
 }
 
-func (b *broadcaster) stop() { close(b.done) }
+// Stop ends the reading.
+func (b *Broadcaster) Stop() { close(b.done) }
 
-// subscribe returns a channel of the signals from now on.
-func (b *broadcaster) subscribe() (<-chan os.Signal, func()) {
+// Subscribe returns a channel of the signals from now on.
+func (b *Broadcaster) Subscribe() (<-chan os.Signal, func()) {
 	c := make(chan os.Signal, 4)
 	b.mu.Lock()
 	b.subs[c] = struct{}{}
@@ -66,8 +68,8 @@ func (b *broadcaster) subscribe() (<-chan os.Signal, func()) {
 	}
 }
 
-// takePending returns a signal that arrived before any subscriber, once.
-func (b *broadcaster) takePending() error {
+// TakePending returns a signal that arrived before any subscriber, once.
+func (b *Broadcaster) TakePending() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.pending == nil {
@@ -78,14 +80,14 @@ func (b *broadcaster) takePending() error {
 	return &exitcode.Interrupted{Signal: sig}
 }
 
-// context ends on the first signal with the cause exitcode.Interrupted, so
+// Context ends on the first signal with the cause exitcode.Interrupted, so
 // waits stop cleanly and the exit code is 128+n.
-func (b *broadcaster) context(ctx context.Context, log zerolog.Logger) (context.Context, func()) {
+func (b *Broadcaster) Context(ctx context.Context, log zerolog.Logger) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
-	if err := b.takePending(); err != nil {
+	if err := b.TakePending(); err != nil {
 		cancel(err)
 	}
-	sigs, unsubscribe := b.subscribe()
+	sigs, unsubscribe := b.Subscribe()
 	done := make(chan struct{})
 	go func() {
 		select {
