@@ -70,6 +70,14 @@ func (x *executed) hook() testenv.Hook {
 	})
 }
 
+// reset forgets what was executed; the hook may be called from the proxy's
+// goroutines at any time, so the slice is cleared under the lock.
+func (x *executed) reset() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.names = nil
+}
+
 func (x *executed) sorted() []string {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -202,7 +210,7 @@ func TestFanoutPreviewThenExecuteExactlyThosePlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	deleted.add(second[gone])
-	x = executed{}
+	x.reset()
 	e.Proxy.ResetCalls()
 	r = e.Run("cfn", "execute", "--plan-file", plan, "--max-concurrency", "6", "--failure-tolerance", "1", "--summary-file", sum)
 	mustCode(t, r, 1)

@@ -173,7 +173,7 @@ func TestPlanExecutesOnlyWhatWasReviewed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x = executed{}
+	x.reset()
 	r = e.Run("cfn", "execute", "--plan-file", plan, "--failure-tolerance", "1", "--summary-file", sum)
 	mustCode(t, r, 2)
 	s = readSummary(t, sum)
