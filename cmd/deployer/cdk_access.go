@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -60,13 +63,24 @@ func (x *cdkAccess) Config(ctx context.Context, roleARN, externalID, region stri
 	}
 	x.mu.Unlock()
 	c.once.Do(func() {
-		o := x.opts.Assume
-		o.RoleARNs, o.ExternalID = []string{roleARN}, externalID
-		var s *assume.Session
-		if s, c.err = assume.Assume(ctx, base, o, x.a.clients.sts, x.log); c.err == nil {
-			c.cfg = s.Config
-			x.log.Debug().Str("role", roleARN).Str("region", region).Msg("assumed the manifest's role")
+		// One AssumeRole, no GetCallerIdentity: the role's ARN says where we
+		// act, and the bootstrap roles refuse an external id unless asked.
+		provider := stscreds.NewAssumeRoleProvider(x.a.clients.sts(base), roleARN, func(o *stscreds.AssumeRoleOptions) {
+			if x.opts.Assume.SessionName != "" {
+				o.RoleSessionName = x.opts.Assume.SessionName
+			}
+			if externalID != "" {
+				o.ExternalID = aws.String(externalID)
+			}
+		})
+		cache := aws.NewCredentialsCache(provider)
+		if _, err := cache.Retrieve(ctx); err != nil {
+			c.err = exitcode.AccessErr(fmt.Errorf("assume %s from %s: %w", roleARN, x.s.Target.ARN, err))
+			return
 		}
+		c.cfg = base.Copy()
+		c.cfg.Credentials = cache
+		x.log.Debug().Str("role", roleARN).Str("region", region).Msg("assumed the manifest's role")
 	})
 	return c.cfg, c.err
 }
