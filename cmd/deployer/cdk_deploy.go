@@ -97,7 +97,7 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 		d.Parameters[stack][k] = v
 	}
 	var err error
-	if d.Tags, err = stackTags(s.Source("tag"), o.tags); err != nil {
+	if d.Tags, err = settings.StackTags(s.Source("tag"), o.tags); err != nil {
 		return err
 	}
 	d.ChangeSetName = a.changeSetName()

@@ -74,7 +74,7 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 		return exitcode.Usagef("--template: no template given (expected --template FILE, s3://bucket/key or DEPLOYER_TEMPLATE)")
 	}
 	var err error
-	if d.Template, err = loadTemplate(o.def.Template, a.region(o.assume)); err != nil {
+	if d.Template, err = settings.LoadTemplate(o.def.Template, o.assume.KnownRegion(a.environ)); err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("template"), err)
 	}
 	if d.Template.Body != nil {
@@ -85,10 +85,10 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 	if d.Template.NeedsUpload() && o.artifacts.Bucket == "" {
 		return exitcode.Usagef("%s: template is %d bytes, over the 51,200 CloudFormation takes inline (expected --artifact-bucket BUCKET to upload it through S3)", s.Source("template"), len(d.Template.Body))
 	}
-	if d.Inputs, err = parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs); err != nil {
+	if d.Inputs, err = settings.Parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs); err != nil {
 		return err
 	}
-	if d.Tags, err = stackTags(s.Source("tag"), o.def.Tags); err != nil {
+	if d.Tags, err = settings.StackTags(s.Source("tag"), o.def.Tags); err != nil {
 		return err
 	}
 	if err := awsCLIHabits(s, o); err != nil {

@@ -49,7 +49,7 @@ func (a *app) declareExecute(s *settings.Set, o *executeOptions) {
 		if o.planFile == "" {
 			return exitcode.Usagef("--plan-file: no plan given (expected --plan-file FILE from cfn deploy --targets --dry-run --plan-file)")
 		}
-		if err := regularFile(o.planFile); err != nil {
+		if err := settings.RegularFile(o.planFile); err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
 		}
 		data, err := os.ReadFile(o.planFile)

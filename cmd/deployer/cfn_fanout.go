@@ -131,7 +131,7 @@ func (a *app) deployOne(ctx context.Context, fl *targets.Fleet, o *deployOptions
 	}
 	if len(t.ParameterFiles) > 0 {
 		files := append(append([]string(nil), o.def.ParamFiles...), t.ParameterFiles...)
-		if d.Inputs, err = parameters("parameters", "--parameter", files, o.def.ParamKVs); err != nil {
+		if d.Inputs, err = settings.Parameters("parameters", "--parameter", files, o.def.ParamKVs); err != nil {
 			return nil, err
 		}
 	}

@@ -44,7 +44,7 @@ func (a *app) declarePackage(s *settings.Set, o *packageOptions) {
 		if o.template == "" {
 			return exitcode.Usagef("--template: no template given (expected --template FILE)")
 		}
-		if err := regularFile(o.template); err != nil {
+		if err := settings.RegularFile(o.template); err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("template"), err)
 		}
 		if _, err := localRefs(s, o.template, o.artifacts); err != nil {
@@ -94,7 +94,7 @@ func localRefs(s *settings.Set, template string, as settings.Artifacts) (bool, e
 	// Find never blocks (FIFOs and devices are refused, not read) and is
 	// bounded by the limits; a signal while it runs ends the process, as
 	// nothing has been touched yet.
-	refs, err := artifact.Find(context.Background(), template, packLimits(as))
+	refs, err := artifact.Find(context.Background(), template, as.PackLimits())
 	if err != nil {
 		return false, packError(s, err)
 	}
@@ -131,7 +131,7 @@ func uploadOptions(as settings.Artifacts, source, account, region string) artifa
 		Region:              region,
 		KMSKeyID:            as.KMSKeyID,
 		ExpectedBucketOwner: owner,
-		Limits:              packLimits(as),
+		Limits:              as.PackLimits(),
 		ForceUpload:         as.ForceUpload,
 	}
 }

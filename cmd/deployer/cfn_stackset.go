@@ -106,19 +106,19 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 	if o.def.Template == "" || o.run.Targets == "" {
 		return exitcode.Usagef("--template and --targets: both are needed (expected --template FILE --targets FILE)")
 	}
-	tmpl, err := loadTemplate(o.def.Template, a.region(o.assume))
+	tmpl, err := settings.LoadTemplate(o.def.Template, o.assume.KnownRegion(a.environ))
 	if err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("template"), err)
 	}
 	if err := o.run.load(s); err != nil {
 		return err
 	}
-	in, err := parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs)
+	in, err := settings.Parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs)
 	if err != nil {
 		return err
 	}
 	waves, prefs, err := stackset.FromTargets(o.run.file, o.run.waves, func(files []string) ([]types.Parameter, error) {
-		tin, err := parameters("parameters of a target", "--parameter", files, nil)
+		tin, err := settings.Parameters("parameters of a target", "--parameter", files, nil)
 		return cfn.ParameterList(tin.Values), err
 	})
 	if err != nil {
@@ -135,7 +135,7 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 		}
 	}
 	prefs.Parallel = o.parallel
-	tags, err := stackTags(s.Source("tag"), o.def.Tags)
+	tags, err := settings.StackTags(s.Source("tag"), o.def.Tags)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (o *fanoutSettings) load(s *settings.Set, also ...string) error {
 		}
 		return nil
 	}
-	if err := regularFile(o.Targets); err != nil {
+	if err := settings.RegularFile(o.Targets); err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
 	}
 	f, err := targets.Load(o.Targets)

@@ -31,7 +31,7 @@ func tfPlanSetting(s *settings.Set, o *tfOptions) error {
 	if o.tf.Options.Verb != "apply" {
 		return nil
 	}
-	if err := regularFile(o.fanout.planFile); err != nil {
+	if err := settings.RegularFile(o.fanout.planFile); err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
 	}
 	data, err := os.ReadFile(o.fanout.planFile)

@@ -26,6 +26,12 @@ type Template struct {
 	URL    string
 }
 
+// IsRemoteTemplate reports whether ref names a template in S3 rather than a
+// local file.
+func IsRemoteTemplate(ref string) bool {
+	return strings.HasPrefix(ref, "s3://") || strings.HasPrefix(ref, "https://")
+}
+
 // LoadTemplate reads a local template and checks that it parses as YAML or
 // JSON (go-yaml accepts CloudFormation's short-form tags such as !Ref), or
 // turns s3://bucket/key into the https URL CloudFormation takes.
