@@ -11,6 +11,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -122,10 +123,10 @@ func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logge
 	}
 	p := a.presenter(log, "")
 	res, err := a.deployTarget(ctx, s, o, o.deploy, o.outputs, p, log, "")
-	id := targetID(s.Target.Account, s.Config.Region)
-	rep := newChangeReport(o.report, reportCommand("cfn deploy", o.deploy.DryRun, ""), []string{id})
-	rep.cfn(id, o.deploy.Stack, res, err)
-	if werr := rep.write(a); werr != nil && err == nil {
+	id := rep.TargetID(s.Target.Account, s.Config.Region)
+	report := rep.NewRun(o.report.Files(), rep.CommandLine("cfn deploy", o.deploy.DryRun, ""), []string{id})
+	report.CFN(id, o.deploy.Stack, res, err)
+	if werr := report.Write(a.files); werr != nil && err == nil {
 		err = werr
 	}
 	if errors.Is(err, cfn.ErrEmpty) {

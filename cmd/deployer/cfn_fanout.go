@@ -12,6 +12,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
 )
@@ -33,7 +34,7 @@ func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 			return err
 		}
 	}
-	return checkReportPaths(s, o.report)
+	return o.report.CheckPaths(s)
 }
 
 // newFleet loads the source credentials once for every target of a run.
@@ -54,7 +55,7 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 	}
 	opts := o.fanout.opts
 	opts.Progress = targets.LogProgress{Log: log}
-	rep := newChangeReport(o.report, reportCommand("cfn deploy", o.deploy.DryRun, o.fanout.Targets), targetIDs(o.fanout.waves))
+	report := rep.NewRun(o.report.Files(), rep.CommandLine("cfn deploy", o.deploy.DryRun, o.fanout.Targets), targets.IDs(o.fanout.waves))
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.deployOne(ctx, fl, o, t, tlog)
@@ -63,7 +64,7 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 		if t.Stack != "" {
 			r.Stack = t.Stack
 		}
-		rep.cfn(t.ID(), r.Stack, res, err)
+		report.CFN(t.ID(), r.Stack, res, err)
 		if err != nil {
 			tlog.Error().Msg(err.Error())
 		}
@@ -74,7 +75,7 @@ func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logge
 			return err
 		}
 	}
-	if err := rep.write(a); err != nil {
+	if err := report.Write(a.files); err != nil {
 		return err
 	}
 	return a.finish(ctx, &o.fanout, sum)

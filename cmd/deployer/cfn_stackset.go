@@ -11,6 +11,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/stackset"
 	"github.com/deployer-dev/deployer/internal/targets"
@@ -201,9 +202,11 @@ func (a *app) runStacksetDeploy(ctx context.Context, o *stacksetOptions, log zer
 	for _, c := range res.Changes {
 		log.Info().Str("stack_set", o.name).Msg(c)
 	}
-	rep := newChangeReport(o.report, reportCommand("cfn stackset deploy", o.dryRun, o.run.Targets), nil)
-	rep.stackset(o.name, res)
-	if err := rep.write(a); err != nil {
+	report := rep.NewRun(o.report.Files(), rep.CommandLine("cfn stackset deploy", o.dryRun, o.run.Targets), nil)
+	for _, t := range stackset.ReportTargets(o.name, res) {
+		report.Put(t)
+	}
+	if err := report.Write(a.files); err != nil {
 		return err
 	}
 	return a.finish(ctx, &o.run, res.Summary(o.name, started, a.host.Now().Sub(started)))

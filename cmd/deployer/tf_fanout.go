@@ -11,6 +11,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/output"
+	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
 	"github.com/deployer-dev/deployer/internal/tf"
@@ -49,7 +50,7 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 			return err
 		}
 	}
-	return checkReportPaths(s, o.report)
+	return o.report.CheckPaths(s)
 }
 
 // runTfFanout runs terraform once per target: its own role and region, a
@@ -72,7 +73,7 @@ func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger)
 	if o.tfPlan != nil {
 		waves = o.tfPlanWaves()
 	}
-	rep := newChangeReport(o.report, reportCommand("tf "+o.tf.Options.Verb, false, o.fanout.Targets), targetIDs(waves))
+	report := rep.NewRun(o.report.Files(), rep.CommandLine("tf "+o.tf.Options.Verb, false, o.fanout.Targets), targets.IDs(waves))
 	sum := targets.Run(ctx, waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		var res tf.Result
@@ -85,14 +86,14 @@ func (a *app) runTfFanout(ctx context.Context, o *tfOptions, log zerolog.Logger)
 		} else {
 			res, err = a.tfOne(context.WithoutCancel(ctx), fl, o, t, "", tlog)
 		}
-		rep.tf(t.ID(), filepath.Base(o.tf.Options.Dir), res, err)
+		report.Put(tf.ReportTarget(t.ID(), filepath.Base(o.tf.Options.Dir), res, err))
 		r := targets.TerraformResult(ctx, res, err)
 		if err != nil {
 			tlog.Error().Msg(err.Error())
 		}
 		return r
 	})
-	if err := rep.write(a); err != nil {
+	if err := report.Write(a.files); err != nil {
 		return err
 	}
 	if o.tf.Options.Verb == "plan" && o.fanout.planFile != "" {

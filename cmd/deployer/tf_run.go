@@ -11,6 +11,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/output"
+	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/tf"
 )
@@ -46,10 +47,10 @@ func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error
 	if err := a.presentTf(o, res, log); err != nil && runErr == nil {
 		return err
 	}
-	id := targetID(s.Target.Account, s.Config.Region)
-	rep := newChangeReport(o.report, "tf "+t.Verb, []string{id})
-	rep.tf(id, filepath.Base(t.Dir), res, runErr)
-	if err := rep.write(a); err != nil && runErr == nil {
+	id := rep.TargetID(s.Target.Account, s.Config.Region)
+	report := rep.NewRun(o.report.Files(), "tf "+t.Verb, []string{id})
+	report.Put(tf.ReportTarget(id, filepath.Base(t.Dir), res, runErr))
+	if err := report.Write(a.files); err != nil && runErr == nil {
 		return err
 	}
 	return runErr

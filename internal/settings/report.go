@@ -1,5 +1,12 @@
 package settings
 
+import (
+	"strings"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/report"
+)
+
 // Report is the resolved report group: where a run that previews or plans
 // writes its change report. Each path may hold {account} and {region} only
 // where a command says so; a many-targets run writes one report for all.
@@ -35,4 +42,20 @@ func ReportGroup(s *Set, r *Report) {
 // Any reports whether a report file is asked for.
 func (r Report) Any() bool {
 	return r.Markdown != "" || r.JSON != "" || r.Approval != "" || r.Env != ""
+}
+
+// Files are the report's forms as the report package writes them.
+func (r Report) Files() report.Files {
+	return report.Files{Markdown: r.Markdown, JSON: r.JSON, Approval: r.Approval, Env: r.Env}
+}
+
+// CheckPaths refuses {account} and {region} in a report's path: one report
+// covers every target of a run, so nothing fills them in.
+func (r Report) CheckPaths(s *Set) error {
+	for flag, path := range map[string]string{"report": r.Markdown, "report-json": r.JSON, "approval-summary": r.Approval, "report-env": r.Env} {
+		if strings.Contains(path, "{account}") || strings.Contains(path, "{region}") {
+			return exitcode.Usagef("%s: %s names one file per target, but one report covers every target (expected a path without {account} or {region})", s.Source(flag), path)
+		}
+	}
+	return nil
 }

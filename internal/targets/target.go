@@ -105,3 +105,12 @@ func ParseTolerance(s string) (Tolerance, error) {
 	}
 	return Tolerance{Count: n}, nil
 }
+
+// IDs are the ids of every target of the waves, in order.
+func IDs(waves []Wave) []string {
+	var ids []string
+	for _, t := range Flatten(waves) {
+		ids = append(ids, t.ID())
+	}
+	return ids
+}
