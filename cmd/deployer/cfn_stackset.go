@@ -125,41 +125,30 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 	if err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
 	}
-	if from := s.From("max-concurrency"); from != "" {
-		prefs.MaxConcurrency = stackset.Limit{N: o.run.opts.MaxConcurrency}
+	r := stackset.Request{
+		Definition: stackset.Definition{
+			Name: o.name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfn.ParameterList(in.Values),
+			AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole, CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
+		},
+		Capabilities: o.def.Caps, ServiceManaged: o.permission == "service-managed", AutoDeployment: o.autoDeploy,
+		RetainStacksOnAccountRemoval: o.retainOnRemoval, Removal: stackset.Removal(o.removal), Parallel: o.parallel,
 	}
-	if from := s.From("failure-tolerance"); from != "" {
-		t := o.run.opts.Tolerance
-		prefs.FailureTolerance = stackset.Limit{N: t.Count}
+	if s.From("max-concurrency") != "" {
+		r.MaxConcurrency = &stackset.Limit{N: o.run.opts.MaxConcurrency}
+	}
+	if t := o.run.opts.Tolerance; s.From("failure-tolerance") != "" {
+		r.FailureTolerance = &stackset.Limit{N: t.Count}
 		if t.IsPercent {
-			prefs.FailureTolerance = stackset.Limit{N: t.Percent, Percent: true}
+			r.FailureTolerance = &stackset.Limit{N: t.Percent, Percent: true}
 		}
 	}
-	prefs.Parallel = o.parallel
 	tags, err := settings.StackTags(s.Source("tag"), o.def.Tags)
 	if err != nil {
 		return err
 	}
-	def := stackset.Definition{
-		Name: o.name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfn.ParameterList(in.Values),
-		Tags: cfn.TagList(tags), AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole,
-		CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
-	}
-	if len(tags) == 0 {
-		def.Tags = nil // no --tag: keep the StackSet's tags, as UpdateStackSet does with none
-	}
-	for _, c := range o.def.Caps {
-		def.Capabilities = append(def.Capabilities, types.Capability(c))
-	}
-	if o.permission == "service-managed" {
-		def.Permission = stackset.ServiceManaged
-		if o.autoDeploy != "" {
-			def.AutoDeployment = &stackset.AutoDeployment{Enabled: o.autoDeploy == "on", RetainStacksOnAccountRemoval: o.retainOnRemoval}
-		}
-	}
-	o.input = stackset.Input{StackSet: def, Waves: waves, Preferences: prefs, Removal: stackset.Removal(o.removal)}
-	if err := o.input.Validate(); err != nil {
-		return exitcode.Usagef("cfn stackset deploy: %v", err)
+	r.Definition.Tags = cfn.TagList(tags)
+	if o.input, err = stackset.Build(r, waves, prefs); err != nil {
+		return exitcode.Usagef("%v", err)
 	}
 	return nil
 }
