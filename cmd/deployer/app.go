@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -182,10 +181,10 @@ func unknownWord(what, word string, known []string) error {
 	return exitcode.Usagef("%s %q is not known (expected %s%s)", what, word, strings.Join(known, ", "), hint)
 }
 
-// presenter shows a run's (or one target's) progress on stderr.
+// presenter and say are the run context's, by the names the command files
+// still call.
 func (a *app) presenter(log zerolog.Logger, target string) *output.Presenter {
-	return &output.Presenter{Log: log, Out: a.blocks, Target: target, JSON: a.lines.JSON()}
+	return a.runEnv().Presenter(log, target)
 }
 
-// say prints a line for people on stderr.
-func (a *app) say(format string, args ...any) { fmt.Fprintf(a.io.err, format+"\n", args...) }
+func (a *app) say(format string, args ...any) { a.runEnv().Say(format, args...) }

@@ -8,6 +8,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/child"
 	"github.com/deployer-dev/deployer/internal/logx"
 	"github.com/deployer-dev/deployer/internal/output"
+	"github.com/deployer-dev/deployer/internal/runenv"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -27,3 +28,7 @@ func newTestApp(environ []string) *app {
 		blocks:  &output.Blocks{W: io.Discard},
 	}
 }
+
+// pathStyle is the run's S3 addressing, for tests that read the emulator's
+// buckets themselves.
+var pathStyle = runenv.PathStyle

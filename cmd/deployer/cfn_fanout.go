@@ -37,16 +37,6 @@ func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 	return o.report.CheckPaths(s)
 }
 
-// newFleet loads the source credentials once for every target of a run.
-func (a *app) newFleet(ctx context.Context, base settings.AssumeConfig, log zerolog.Logger) (*targets.Fleet, error) {
-	base.Source.Log = log
-	src, err := a.clients.loadSource(ctx, base.Source)
-	if err != nil {
-		return nil, err
-	}
-	return targets.NewFleet(src, base.Assume, a.clients.sts), nil
-}
-
 // runFanout deploys to every target of the targets file, in waves.
 func (a *app) runFanout(ctx context.Context, o *deployOptions, log zerolog.Logger) error {
 	fl, err := a.newFleet(ctx, o.assume, log)

@@ -63,29 +63,5 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 	return res, err
 }
 
-// writeOutputs writes outputs where asked: JSON, and shell lines without
-// the names that would change the shell that sources them.
-func (a *app) writeOutputs(owner string, files settings.Outputs, values map[string]string, log zerolog.Logger) error {
-	if files.File != "" {
-		if err := a.files.JSON(owner, files.File, values); err != nil {
-			return fmt.Errorf("--outputs-file: %w", err)
-		}
-	}
-	if files.Env == "" {
-		return nil
-	}
-	data, skipped, err := output.EnvFile(files.Prefix, values)
-	if err != nil {
-		return fmt.Errorf("--outputs-env: %w", err)
-	}
-	if len(skipped) > 0 {
-		log.Warn().Strs("names", skipped).Msg("outputs left out of --outputs-env: these names would change the shell that sources the file (set --outputs-prefix to keep them)")
-	}
-	if err := a.files.File(owner, files.Env, data); err != nil {
-		return fmt.Errorf("--outputs-env: %w", err)
-	}
-	return nil
-}
-
 // outputStrings are a result's stack outputs as key/value pairs.
 func outputStrings(res *cfn.Result) map[string]string { return output.StackOutputs(res.Outputs) }

@@ -2,48 +2,40 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/deployer-dev/deployer/internal/assume"
-	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/runenv"
 )
 
-// clients builds every AWS client a command uses from an aws.Config. Run
-// steps take them from here, so a test hands in fakes of the narrow
-// interfaces instead of starting the emulator.
+// clients are the AWS client constructors of the run (runenv.Clients, by
+// the names the command files use); tests swap them for fakes.
 type clients struct {
 	loadSource func(ctx context.Context, o assume.SourceOptions) (aws.Config, error)
 	sts        assume.NewSTS
-	cfn        func(aws.Config) cfnClient
+	cfn        func(aws.Config) runenv.CFNClient
 	s3         func(aws.Config) *s3.Client
 	iam        func(aws.Config) *iam.Client
 	kms        func(aws.Config) *kms.Client
 }
 
-// cfnClient is what the change-set lifecycle calls, the template reader of
-// its no-op check included.
-type cfnClient interface {
-	cfn.API
-	cfn.TemplateReader
-}
-
 // awsClients are the real SDK clients.
 func awsClients() clients {
-	return clients{
-		loadSource: assume.LoadSource,
-		sts:        assume.DefaultSTS,
-		cfn:        func(c aws.Config) cfnClient { return cloudformation.NewFromConfig(c) },
-		s3:         func(c aws.Config) *s3.Client { return s3.NewFromConfig(c, pathStyle) },
-		iam:        func(c aws.Config) *iam.Client { return iam.NewFromConfig(c) },
-		kms:        func(c aws.Config) *kms.Client { return kms.NewFromConfig(c) },
-	}
+	c := runenv.AWSClients()
+	return clients{loadSource: c.LoadSource, sts: c.STS, cfn: c.CFN, s3: c.S3, iam: c.IAM, kms: c.KMS}
 }
 
-// pathStyle keeps bucket names out of host names, which emulators and
-// dotted bucket names need; AWS serves both styles.
-func pathStyle(o *s3.Options) { o.UsePathStyle = true }
+// runEnv is the run context handed to the run steps, as the command's log
+// settings left it.
+func (a *app) runEnv() *runenv.Env {
+	return &runenv.Env{
+		Clients: runenv.Clients{LoadSource: a.clients.loadSource, STS: a.clients.sts, CFN: a.clients.cfn, S3: a.clients.s3, IAM: a.clients.iam, KMS: a.clients.kms},
+		Files:   a.files, Blocks: a.blocks, Err: a.io.err, JSON: a.lines.JSON(), Colour: a.colour(),
+		Environ: a.environ, TempDir: os.TempDir(), Host: a.host.Name, Now: a.host.Now, Signals: a.signals,
+	}
+}
