@@ -8,6 +8,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
+	"github.com/deployer-dev/deployer/internal/tfrun"
 )
 
 // tfOptions is a parsed and validated "deployer tf VERB".
@@ -19,6 +20,7 @@ type tfOptions struct {
 	report  settings.Report
 	// legacyKey: TFSTATE_FILE_NAME's key is used as it is.
 	legacyKey bool
+	environ   []string      // for TFSTATE_FILE_NAME and TF_WORKSPACE
 	tfPlan    *targets.Plan // tf apply --targets --plan-file: the reviewed plan
 }
 
@@ -44,7 +46,7 @@ func tfSpec(verb string) spec {
 		noSignals: true,
 		build: func(a *app, c call) (func(*settings.Set), runFunc) {
 			o := &tfOptions{}
-			o.tf.Options.Verb, o.tf.Options.InitFirst = verb, c.implicit
+			o.tf.Options.Verb, o.tf.Options.InitFirst, o.environ = verb, c.implicit, a.environ
 			return func(s *settings.Set) { a.declareTf(s, o) },
 				func(ctx context.Context, log zerolog.Logger) error { return a.runTf(ctx, o, log) }
 		},
@@ -71,4 +73,43 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 		o.tf.Options.WantOutputs = o.outputs.File != "" || o.outputs.Env != ""
 		return a.checkTfFanout(s, o)
 	})
+}
+
+// legacyKey applies the old pipeline's meaning of TFSTATE_FILE_NAME: the
+// key it names is used as it is, without the per-account prefix, unless a
+// deployer setting asks for a prefix. It reports whether it did.
+func legacyKey(s *settings.Set, prefix *string) bool {
+	if s.From("backend-key") != "TFSTATE_FILE_NAME" || s.From("backend-key-prefix") != "default" {
+		return false
+	}
+	*prefix = "none"
+	return true
+}
+
+// runTf runs terraform with target-account credentials served from a
+// loopback endpoint for the whole run: once, or once per target.
+func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error {
+	e := a.runEnv()
+	tfrun.RemoveStale(e, log)
+	if o.fanout.file == nil {
+		return tfrun.One(ctx, e, o.engine(), log)
+	}
+	// An interrupt stops new targets (this context) while each running
+	// terraform gets it once, forwarded by its own subscription.
+	ctx, stop := a.signals.Context(ctx, log)
+	defer stop()
+	sum, err := tfrun.Fanout(ctx, e, o.engine(), log)
+	if err != nil {
+		return err
+	}
+	return a.finish(ctx, &o.fanout, sum)
+}
+
+// engine is what tfrun needs of the resolved settings.
+func (o *tfOptions) engine() tfrun.Options {
+	return tfrun.Options{
+		Assume: o.assume, TF: o.tf, Outputs: o.outputs, Report: o.report,
+		LegacyKey: o.legacyKey, LegacyStateKey: settings.Lookup(o.environ, "TFSTATE_FILE_NAME"), Workspace: settings.Lookup(o.environ, "TF_WORKSPACE"),
+		TargetsFile: o.fanout.Targets, Waves: o.fanout.waves, Run: o.fanout.opts, PlanFile: o.fanout.planFile, Plan: o.tfPlan,
+	}
 }

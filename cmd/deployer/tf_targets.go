@@ -1,0 +1,96 @@
+package main
+
+import (
+	"os"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
+	"github.com/deployer-dev/deployer/internal/tf"
+	"github.com/deployer-dev/deployer/internal/tfrun"
+)
+
+// checkTfFanout validates "tf VERB --targets": each target needs its own
+// state key and its own output files.
+func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
+	if err := o.fanout.load(s); err != nil || o.fanout.file == nil {
+		return err
+	}
+	if o.tf.Options.Verb == "init" {
+		return exitcode.Usagef("%s: init runs inside every target's plan or apply (expected tf plan|apply|destroy --targets)", s.Source("targets"))
+	}
+	if o.tf.Options.Backend.Key == "" {
+		return exitcode.Usagef("--backend-key: each target needs a state of its own (expected --backend-key with --targets, e.g. '{account}/{region}/app.tfstate')")
+	}
+	if from := s.From("tf-plan-file"); from != "" {
+		return exitcode.Usagef("%s: each target plans into its own file under --dir (expected --plan-file for the plan of all targets)", from)
+	}
+	if err := tfPlanSetting(s, o); err != nil {
+		return err
+	}
+	if err := checkPlaceholders(s.Source("backend-key"), o.tf.Options.Backend.Key, nil); err != nil {
+		return err
+	}
+	// Targets sharing a state key would overwrite each other's state; the
+	// key prefix (the account by default) is applied first, as each run does.
+	if err := targets.StatePerTarget(o.fanout.waves, func(t targets.Target) string {
+		return tf.BackendKey(targets.Fill(o.tf.Options.Backend.Key, t), o.tf.KeyPrefix, t.Account, t.Region)
+	}); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("backend-key"), err)
+	}
+	for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env, "changes-file": o.outputs.Changes} {
+		if err := checkPlaceholders(s.Source(flag), path, o.fanout.waves); err != nil {
+			return err
+		}
+	}
+	return o.report.CheckPaths(s)
+}
+
+// tfPlanSetting reads --plan-file under --targets: there it names the
+// deployer plan (each target's terraform plan has a file of its own under
+// --dir), written by "tf plan" and applied exactly by "tf apply". The path
+// is taken as given, relative to the working directory, as cfn's is.
+func tfPlanSetting(s *settings.Set, o *tfOptions) error {
+	raw := s.Raw("plan-file")
+	if len(raw) == 0 || raw[len(raw)-1] == "" {
+		return nil
+	}
+	if o.tf.Options.Verb == "destroy" {
+		return exitcode.Usagef("%s: a plan file with --targets is written by tf plan and applied by tf apply (expected tf plan or tf apply)", s.Source("plan-file"))
+	}
+	o.fanout.planFile = raw[len(raw)-1]
+	o.tf.Options.SavedPlan = false
+	if o.tf.Options.Verb != "apply" {
+		return nil
+	}
+	if err := settings.RegularFile(o.fanout.planFile); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	}
+	data, err := os.ReadFile(o.fanout.planFile)
+	if err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	}
+	plan, err := targets.DecodePlan(data, o.fanout.planFile)
+	if err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	}
+	known := map[string]targets.Target{}
+	for _, t := range targets.Flatten(o.fanout.waves) {
+		known[t.ID()] = t
+	}
+	for _, w := range plan.Waves {
+		for _, pt := range w.Targets {
+			if pt.Kind != targets.KindTf {
+				return exitcode.Usagef("%s: target %s is a %s entry (expected a plan written by tf plan --targets; cfn plans run with cfn execute)", s.Source("plan-file"), pt.ID(), pt.Kind)
+			}
+			if _, ok := known[pt.ID()]; !ok {
+				return exitcode.Usagef("%s: target %s is not in %s (expected the targets file of the preview)", s.Source("plan-file"), pt.ID(), o.fanout.Targets)
+			}
+			if err := tfrun.CheckSavedPlan(o.tf.Options.Dir, pt); err != nil {
+				return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+			}
+		}
+	}
+	o.tfPlan = plan
+	return nil
+}

@@ -1,0 +1,57 @@
+package tfrun
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
+)
+
+func TestStateKeysListTheKeysAnEarlierPipelineUsed(t *testing.T) {
+	o := Options{TF: settings.Terraform{KeyPrefix: "none"}, LegacyStateKey: " old/{region}.tfstate "}
+	chosen, others := stateKeys(o, "app.tfstate", "111111111111", "eu-west-1")
+	if chosen != "app.tfstate" {
+		t.Errorf("chosen = %q, want app.tfstate (no prefix)", chosen)
+	}
+	if got, want := strings.Join(others, ","), "app.tfstate,111111111111/app.tfstate,old/eu-west-1.tfstate"; got != want {
+		t.Errorf("others = %s, want %s", got, want)
+	}
+	if got := ownKeys(others, "111111111111"); len(got) != 1 || got[0] != "111111111111/app.tfstate" {
+		t.Errorf("ownKeys = %v, want only the key naming the account", got)
+	}
+}
+
+func TestCheckSavedPlanRefusesAMissingOrChangedPlan(t *testing.T) {
+	dir := t.TempDir()
+	pt := targets.PlanTarget{}
+	pt.PlanFile = "p/plan.tfplan"
+	pt.Account, pt.Region = "111111111111", "eu-west-1"
+	err := CheckSavedPlan(dir, pt)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing plan: %v, want fs.ErrNotExist wrapped", err)
+	}
+	path := filepath.Join(dir, "p", "plan.tfplan")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("plan"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := targets.FileSHA256(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt.PlanSHA256 = "0" + sum[1:]
+	if err := CheckSavedPlan(dir, pt); err == nil || !strings.Contains(err.Error(), "changed since the preview") {
+		t.Fatalf("changed plan: %v, want changed since the preview", err)
+	}
+	pt.PlanSHA256 = sum
+	if err := CheckSavedPlan(dir, pt); err != nil {
+		t.Fatalf("reviewed plan: %v, want nil", err)
+	}
+}
