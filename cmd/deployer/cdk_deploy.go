@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,6 +123,9 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 	if o.fanout.file != nil {
 		return a.runCDKFanout(ctx, o, log)
 	}
+	// Who the pipeline is matters only to place an agnostic stack (or to
+	// name it in a bootstrap fix, asked then): otherwise STS is not asked.
+	o.assume.Assume.SourceOnDemand = !slices.ContainsFunc(o.asm.stacks, func(st *cdk.Stack) bool { return st.Environment.Account == "" })
 	s, err := a.session(ctx, o.assume, log)
 	if err != nil {
 		return err
@@ -141,22 +145,29 @@ func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session,
 		NewS3:  func(c aws.Config) artifact.S3API { return a.clients.s3(c) }}
 	p := a.presenter(log, owner)
 	dep := &cdk.Deployer{Access: access, Publisher: pub, SourceAccount: s.Target.Account, Log: log,
+		SourceIdentity: func(ctx context.Context) string {
+			id, err := assume.CallerIdentity(ctx, a.clients.sts(s.Config))
+			if err != nil {
+				return ""
+			}
+			return id.Account
+		},
 		Runner: func(cfg aws.Config, region string) *cfn.Runner {
 			api := a.clients.cfn(cfg)
 			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
 		}}
 	if o.verb == "publish" {
-		if err := dep.CheckBootstrap(ctx, stacks); err != nil {
+		got, err := dep.Publish(ctx, stacks)
+		if err != nil {
 			return nil, bootstrapExit(err)
 		}
-		got, err := pub.Publish(ctx, stacks)
 		uploaded := 0
 		for _, g := range got {
 			if g.Uploaded {
 				uploaded++
 			}
 		}
-		if err == nil {
+		if err == nil { // always: kept while the orchestration moves
 			a.say("Published %d assets (%d uploaded, %d already there)", len(got), uploaded, len(got)-uploaded)
 		}
 		return nil, err

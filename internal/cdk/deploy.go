@@ -39,8 +39,11 @@ type Options struct {
 type Deployer struct {
 	Access        Access
 	Publisher     *Publisher
-	SourceAccount string
-	Log           zerolog.Logger
+	SourceAccount string // the account trusted in a bootstrap fix; "" asks SourceIdentity
+	// SourceIdentity, when set, is asked for the source account only when a
+	// bootstrap refusal must name it, so no run pays for it otherwise.
+	SourceIdentity func(context.Context) string
+	Log            zerolog.Logger
 	// Runner returns the CloudFormation engine for a config; the command
 	// layer sets its reporter, backoff and the rest.
 	Runner func(cfg aws.Config, region string) *cfn.Runner
@@ -54,20 +57,38 @@ type StackResult struct {
 }
 
 // CheckBootstrap reads every environment's bootstrap version, once per
-// deploy role and parameter, before anything is touched.
+// deploy role and parameter, all at once, before anything is touched.
 func (d *Deployer) CheckBootstrap(ctx context.Context, stacks []*Stack) error {
 	seen := map[string]bool{}
+	var firsts []*Stack
 	for _, st := range stacks {
 		k := st.DeployRoleARN + "|" + st.Environment.String() + "|" + st.BootstrapParameter
-		if seen[k] {
-			continue
+		if !seen[k] {
+			seen[k] = true
+			firsts = append(firsts, st)
 		}
-		seen[k] = true
-		cfg, err := d.Access.Config(ctx, st.DeployRoleARN, st.DeployRoleExternalID, st.Environment.Region)
+	}
+	errs := make([]error, len(firsts))
+	var wg sync.WaitGroup
+	for i, st := range firsts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cfg, err := d.Access.Config(ctx, st.DeployRoleARN, st.DeployRoleExternalID, st.Environment.Region)
+			if err != nil {
+				errs[i] = fmt.Errorf("stack %s: deploy role: %w", st.DisplayName, err)
+				return
+			}
+			errs[i] = checkBootstrap(ctx, ssm.NewFromConfig(cfg), st, d.SourceAccount)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		var be *BootstrapError
+		if errors.As(err, &be) && be.SourceAccount == "" && d.SourceIdentity != nil {
+			be.SourceAccount = d.SourceIdentity(ctx)
+		}
 		if err != nil {
-			return fmt.Errorf("stack %s: deploy role: %w", st.DisplayName, err)
-		}
-		if err := checkBootstrap(ctx, ssm.NewFromConfig(cfg), st, d.SourceAccount); err != nil {
 			return err
 		}
 	}
@@ -75,17 +96,25 @@ func (d *Deployer) CheckBootstrap(ctx context.Context, stacks []*Stack) error {
 }
 
 // Deploy checks the bootstrap, publishes the assets (not for a dry run) and
-// deploys the stacks, each after those it depends on, up to
-// o.Concurrency at once. A failed stack stops the stacks that need it.
+// deploys the stacks, each after those it depends on, up to o.Concurrency
+// at once. A failed stack stops the stacks that need it.
+//
+// A no-op costs two round trips: the roles assumed together, then the
+// bootstrap version, the assets' existence and every stack's reads sent
+// together. Each stack waits (cfn.DeployOptions.Ready) for the bootstrap,
+// the assets and its dependencies only before it decides or writes
+// anything, and a stack's own reads never depend on another's deploy
+// (cross-stack references are imports CloudFormation resolves).
 func (d *Deployer) Deploy(ctx context.Context, stacks []*Stack, o Options) ([]StackResult, error) {
-	if err := d.CheckBootstrap(ctx, stacks); err != nil {
-		return nil, err
-	}
-	if !o.DryRun {
-		if _, err := d.Publisher.Publish(ctx, stacks); err != nil {
-			return nil, err
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	prep := start(func() error {
+		if o.DryRun {
+			return d.CheckBootstrap(ctx, stacks)
 		}
-	}
+		_, err := d.Publish(ctx, stacks)
+		return err
+	})
 	n := max(o.Concurrency, 1)
 	sem := make(chan struct{}, n)
 	results := make([]StackResult, len(stacks))
@@ -102,26 +131,43 @@ func (d *Deployer) Deploy(ctx context.Context, stacks []*Stack, o Options) ([]St
 		go func() {
 			defer wg.Done()
 			defer close(done[st.ID])
-			for _, dep := range st.DependsOn {
-				if ch, ok := done[dep]; ok {
-					<-ch
-					if r := results[index[dep]]; r.Err != nil || r.Result == nil {
-						results[i].Err = fmt.Errorf("not deployed: %s, which it depends on, did not deploy", r.Stack.DisplayName)
-						return
+			var held sync.Once
+			acquired := false
+			ready := func(ctx context.Context) error {
+				if err := prep.wait(ctx); err != nil {
+					return errPrep
+				}
+				for _, dep := range st.DependsOn {
+					if ch, ok := done[dep]; ok {
+						<-ch
+						if r := results[index[dep]]; r.Err != nil || r.Result == nil {
+							return fmt.Errorf("not deployed: %s, which it depends on, did not deploy", r.Stack.DisplayName)
+						}
 					}
 				}
+				var err error
+				held.Do(func() {
+					select {
+					case sem <- struct{}{}:
+						acquired = true
+					case <-ctx.Done():
+						err = context.Cause(ctx)
+					}
+				})
+				return err
 			}
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				results[i].Err = context.Cause(ctx)
-				return
-			}
-			defer func() { <-sem }()
-			results[i].Result, results[i].Err = d.deployStack(ctx, st, o)
+			defer func() {
+				if acquired {
+					<-sem
+				}
+			}()
+			results[i].Result, results[i].Err = d.deployStack(ctx, st, o, ready)
 		}()
 	}
 	wg.Wait()
+	if err := prep.wait(ctx); err != nil {
+		return nil, err
+	}
 	var errs []error
 	for _, r := range results {
 		if r.Err != nil {
@@ -131,9 +177,51 @@ func (d *Deployer) Deploy(ctx context.Context, stacks []*Stack, o Options) ([]St
 	return results, errors.Join(errs...)
 }
 
+// Publish checks the bootstrap and publishes the stacks' assets: the
+// existence checks go out with the bootstrap read, uploads wait for it.
+func (d *Deployer) Publish(ctx context.Context, stacks []*Stack) ([]Published, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	boot := start(func() error { return d.CheckBootstrap(ctx, stacks) })
+	got, err := d.Publisher.Publish(ctx, stacks, boot.wait)
+	if berr := boot.wait(ctx); berr != nil {
+		return nil, berr // the refusal, not what it cancelled
+	}
+	return got, err
+}
+
+// errPrep stops a stack whose environment or assets failed; the run
+// returns that failure instead.
+var errPrep = errors.New("not deployed: the bootstrap check or the assets failed")
+
+// started is a piece of work running on its own goroutine.
+type started struct {
+	done chan struct{}
+	err  error
+}
+
+func start(f func() error) *started {
+	s := &started{done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		s.err = f()
+	}()
+	return s
+}
+
+// wait is the work's error, or ctx's when it ends first.
+func (s *started) wait(ctx context.Context) error {
+	select {
+	case <-s.done:
+		return s.err
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
 // deployStack runs the change-set lifecycle of internal/cfn for one stack,
 // as its deploy role, with the template from its asset URL.
-func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options) (*cfn.Result, error) {
+func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options, ready func(context.Context) error) (*cfn.Result, error) {
 	body, err := os.ReadFile(st.TemplateFile)
 	if err != nil {
 		return nil, err
@@ -147,6 +235,12 @@ func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options) (*cfn.
 		tpl.URL = artifact.TemplateURL(u.Host, st.Environment.Region, strings.TrimPrefix(u.Path, "/"))
 	} else if len(body) > cfn.MaxInlineTemplate {
 		return nil, fmt.Errorf("template is %d bytes and the manifest names no object for it (expected a stack synthesized with the default synthesizer)", len(body))
+	}
+	if len(body) > cfn.MaxInlineTemplate {
+		// Summarised from its object, which must be published first.
+		if err := ready(ctx); err != nil {
+			return nil, err
+		}
 	}
 	cfg, err := d.Access.Config(ctx, st.DeployRoleARN, st.DeployRoleExternalID, st.Environment.Region)
 	if err != nil {
@@ -181,6 +275,7 @@ func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options) (*cfn.
 		NotificationARNs: notify, ChangeSetName: o.ChangeSetName, DryRun: o.DryRun,
 		TermProtection: st.TerminationProtection, Force: o.Force,
 		Guards: cfn.Guards{AllowReplacement: true, AllowDelete: true, Approve: o.Approve},
+		Ready:  ready,
 	})
 }
 

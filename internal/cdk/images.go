@@ -30,8 +30,9 @@ var ErrNoDocker = errors.New("docker is not available to build it")
 // image publishes one container image asset: skipped when the tag is in
 // ECR already (the tag is the synth-time hash), else built, tagged and
 // pushed with the docker CLI after a login from GetAuthorizationToken, all
-// with the destination's role (the image-publishing role).
-func (p *Publisher) image(ctx context.Context, j imageJob) (Published, error) {
+// with the destination's role (the image-publishing role). Nothing is built
+// or pushed before ready says the environment may be written to.
+func (p *Publisher) image(ctx context.Context, j imageJob, ready func(context.Context) error) (Published, error) {
 	d := j.dest
 	res := Published{Stack: j.stack.DisplayName, Asset: j.asset.DisplayName, Location: d.Repository + ":" + d.Tag}
 	fail := func(err error) (Published, error) {
@@ -51,6 +52,9 @@ func (p *Publisher) image(ctx context.Context, j imageJob) (Published, error) {
 		return res, nil
 	case !errors.As(err, &nf):
 		return fail(err)
+	}
+	if err := ready(ctx); err != nil {
+		return res, err
 	}
 	docker := p.Docker
 	if docker == "" {

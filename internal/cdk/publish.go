@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/artifact"
@@ -61,8 +63,13 @@ type fileJob struct {
 // Publish publishes every asset of the stacks, each destination once, up to
 // Concurrency at a time. The object key is the manifest's hash, so an object
 // already there (checked in the target account's bucket) is never uploaded
-// again. The first failure cancels the rest.
-func (p *Publisher) Publish(ctx context.Context, stacks []*Stack) ([]Published, error) {
+// again. The existence checks go out at once; anything that writes (or
+// zips, or builds) waits for ready first, which a bootstrap check answers
+// meanwhile. The first failure cancels the rest.
+func (p *Publisher) Publish(ctx context.Context, stacks []*Stack, ready func(context.Context) error) ([]Published, error) {
+	if ready == nil {
+		ready = func(context.Context) error { return nil }
+	}
 	var jobs []fileJob
 	var images []imageJob
 	seen := map[string]bool{}
@@ -112,10 +119,10 @@ func (p *Publisher) Publish(ctx context.Context, stacks []*Stack) ([]Published, 
 		}()
 	}
 	for i, j := range jobs {
-		run(i, func() (Published, error) { return p.file(ctx, j) })
+		run(i, func() (Published, error) { return p.file(ctx, j, ready) })
 	}
 	for i, j := range images {
-		run(len(jobs)+i, func() (Published, error) { return p.image(ctx, j) })
+		run(len(jobs)+i, func() (Published, error) { return p.image(ctx, j, ready) })
 	}
 	wg.Wait()
 	var first error
@@ -128,11 +135,31 @@ func (p *Publisher) Publish(ctx context.Context, stacks []*Stack) ([]Published, 
 }
 
 // file publishes one file asset to one bucket with the destination's role
-// (the file-publishing role of the bootstrap).
-func (p *Publisher) file(ctx context.Context, j fileJob) (Published, error) {
+// (the file-publishing role of the bootstrap). An object already there costs
+// one HeadObject: the bucket's location and encryption are read, and the
+// asset zipped, only when it must be uploaded.
+func (p *Publisher) file(ctx context.Context, j fileJob, ready func(context.Context) error) (Published, error) {
 	d := j.dest
 	res := Published{Stack: j.stack.DisplayName, Asset: j.asset.DisplayName, Location: "s3://" + d.Bucket + "/" + d.Key}
-	b, err := p.bucket(ctx, d, j.stack.Environment.Account)
+	owner := j.stack.Environment.Account
+	cfg, err := p.Access.Config(ctx, d.RoleARN, d.ExternalID, d.Region)
+	if err != nil {
+		return res, fmt.Errorf("asset %s of %s: %w", j.asset.DisplayName, j.stack.DisplayName, err)
+	}
+	head, err := p.s3(cfg).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(d.Bucket), Key: aws.String(d.Key), ExpectedBucketOwner: aws.String(owner)})
+	if err == nil {
+		res.Bytes = aws.ToInt64(head.ContentLength)
+		p.Log.Info().Str("asset", j.asset.DisplayName).Str("stack", j.stack.DisplayName).Str("object", res.Location).
+			Bool("uploaded", false).Msg("asset already published")
+		return res, nil
+	}
+	if !notFound(err) {
+		return res, fmt.Errorf("asset %s of %s: head %s: %w", j.asset.DisplayName, j.stack.DisplayName, res.Location, err)
+	}
+	if err := ready(ctx); err != nil {
+		return res, err
+	}
+	b, err := p.bucket(ctx, d, owner)
 	if err != nil {
 		return res, fmt.Errorf("asset %s of %s: %w", j.asset.DisplayName, j.stack.DisplayName, err)
 	}
@@ -170,13 +197,25 @@ func (p *Publisher) bucket(ctx context.Context, d FileDestination, owner string)
 			bo.err = err
 			return
 		}
-		newS3 := p.NewS3
-		if newS3 == nil {
-			newS3 = func(c aws.Config) artifact.S3API { return s3.NewFromConfig(c) }
-		}
-		bo.b, bo.err = artifact.OpenBucket(ctx, newS3(cfg), artifact.Options{Bucket: d.Bucket, Region: d.Region, ExpectedBucketOwner: owner})
+		// ForceUpload: file asked HeadObject already.
+		bo.b, bo.err = artifact.OpenBucket(ctx, p.s3(cfg), artifact.Options{Bucket: d.Bucket, Region: d.Region, ExpectedBucketOwner: owner, ForceUpload: true})
 	})
 	return bo.b, bo.err
+}
+
+func (p *Publisher) s3(cfg aws.Config) artifact.S3API {
+	if p.NewS3 != nil {
+		return p.NewS3(cfg)
+	}
+	return s3.NewFromConfig(cfg)
+}
+
+// notFound is HeadObject's answer for a missing object (a 404 without a
+// body, so the code is only "NotFound").
+func notFound(err error) bool {
+	var nf *s3types.NotFound
+	var ae smithy.APIError
+	return errors.As(err, &nf) || errors.As(err, &ae) && ae.ErrorCode() == "NotFound"
 }
 
 // source opens the bytes of a file asset: the file as it is, or a

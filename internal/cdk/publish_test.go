@@ -86,7 +86,7 @@ func TestPublishOnceUnderTheManifestKey(t *testing.T) {
 	fake := &bucketFake{objects: map[string][]byte{}}
 	r := &roles{}
 	p := &Publisher{Access: r, Log: zerolog.Nop(), NewS3: func(aws.Config) artifact.S3API { return fake }}
-	got, err := p.Publish(context.Background(), []*Stack{fn, ag})
+	got, err := p.Publish(context.Background(), []*Stack{fn, ag}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,12 +115,12 @@ func TestPublishOnceUnderTheManifestKey(t *testing.T) {
 		t.Errorf("the function's zip is not the packager's zip of %s", zipAsset.Path)
 	}
 	fake.puts = nil
-	if _, err := p.Publish(context.Background(), []*Stack{fn, ag}); err != nil || len(fake.puts) > 0 {
+	if _, err := p.Publish(context.Background(), []*Stack{fn, ag}, nil); err != nil || len(fake.puts) > 0 {
 		t.Errorf("second publish: err %v, puts %v; want none", err, fake.puts)
 	}
 	twice := &bucketFake{objects: map[string][]byte{}}
 	p2 := &Publisher{Access: r, Log: zerolog.Nop(), NewS3: func(aws.Config) artifact.S3API { return twice }}
-	if _, err := p2.Publish(context.Background(), []*Stack{ag, a.Stack("Agnostic").In(env)}); err != nil || len(twice.puts) != 2 {
+	if _, err := p2.Publish(context.Background(), []*Stack{ag, a.Stack("Agnostic").In(env)}, nil); err != nil || len(twice.puts) != 2 {
 		t.Errorf("one stack listed twice: err %v, puts %v; want each object once", err, twice.puts)
 	}
 }

@@ -38,6 +38,11 @@ type DeployOptions struct {
 	// ContinueUpdateRollback lets a deploy finish the rollback of a stack
 	// left UPDATE_ROLLBACK_FAILED before updating it.
 	ContinueUpdateRollback bool
+	// Ready, when set, is waited for once the first reads are sent and
+	// before anything is decided or written: the caller's own preparation
+	// (a CDK app's bootstrap check and assets) overlaps the stack's reads.
+	// It is called again on each attempt after a lost race.
+	Ready func(context.Context) error
 }
 
 // Result says how a deploy ended.
@@ -87,6 +92,11 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 	lookCtx, stopLook := context.WithCancel(ctx)
 	l := r.startLook(lookCtx, o)
 	defer func() { stopLook(); l.wait() }()
+	if o.Ready != nil {
+		if err := o.Ready(ctx); err != nil {
+			return nil, err
+		}
+	}
 	stack, create, err := r.settle(ctx, o, l)
 	if err != nil {
 		return nil, err

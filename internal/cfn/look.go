@@ -46,17 +46,21 @@ func (p *pending[T]) answer() (T, error) {
 
 // look is the reads started together before settle.
 type look struct {
+	stack    *pending[*types.Stack] // settle's first DescribeStacks
 	summary  *pending[*cloudformation.GetTemplateSummaryOutput]
 	template *pending[*cloudformation.GetTemplateOutput] // nil: no skip possible
 	policy   *pending[*cloudformation.GetStackPolicyOutput]
 	inflight []chan struct{} // every call started, forgotten or not
 }
 
-// startLook sends the reads settle does not make, on ctx. A template that
+// startLook sends settle's first read and the reads settle does not make,
+// on ctx: all of them before DeployOptions.Ready is waited for. A template that
 // must first be uploaded is summarised after the upload, so summary is nil
 // then.
 func (r *Runner) startLook(ctx context.Context, o DeployOptions) *look {
 	l := &look{}
+	l.stack = ask(func() (*types.Stack, error) { return r.describeStack(ctx, o.Stack) })
+	l.inflight = append(l.inflight, l.stack.done)
 	if !o.Template.NeedsUpload() {
 		l.summary = ask(func() (*cloudformation.GetTemplateSummaryOutput, error) {
 			return r.CFN.GetTemplateSummary(ctx, summaryInput(o.Template))
@@ -91,10 +95,26 @@ func mayCompareTemplate(o DeployOptions) bool {
 		!transformKey.Match(o.Template.Body) && !bytes.Contains(o.Template.Body, []byte("{{resolve:"))
 }
 
+// summaryInput summarises the body when CloudFormation takes it inline, even
+// when the template also has a URL: the object behind the URL may not be
+// uploaded yet while the look is in flight (a CDK template asset).
 func summaryInput(t Template) *cloudformation.GetTemplateSummaryInput {
 	in := &cloudformation.GetTemplateSummaryInput{}
+	if n := len(t.Body); n > 0 && n <= MaxInlineTemplate {
+		in.TemplateBody = aws.String(string(t.Body))
+		return in
+	}
 	t.apply(&in.TemplateBody, &in.TemplateURL)
 	return in
+}
+
+// describe is the stack: the look's answer the first time, a new read after.
+func (l *look) describe(ctx context.Context, r *Runner, name string) (*types.Stack, error) {
+	if p := l.stack; p != nil {
+		l.stack = nil
+		return p.answer()
+	}
+	return r.describeStack(ctx, name)
 }
 
 // forget drops the stack's template and policy read before settle: settle

@@ -17,7 +17,7 @@ import (
 func (r *Runner) settle(ctx context.Context, o DeployOptions, l *look) (*types.Stack, bool, error) {
 	continued := false
 	for {
-		st, err := r.describeStack(ctx, o.Stack)
+		st, err := l.describe(ctx, r, o.Stack)
 		if err != nil {
 			return nil, false, err
 		}
