@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/artifact"
@@ -107,7 +108,7 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 		d.DryRun = true
 	}
 	if o.asm.cdk.RequireApproval != "never" && o.verb == "deploy" {
-		d.Approve = approver(o.asm.cdk.RequireApproval)
+		d.Approve = cdk.Approver(o.asm.cdk.RequireApproval)
 	}
 	if err := o.fanout.load(s); err != nil {
 		return err
@@ -134,17 +135,20 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 	return err
 }
 
-// cdkIn publishes, diffs or deploys the selected stacks with one session,
-// agnostic stacks placed in env, and writes the outputs; owner names the
-// target for the writer ("" for a single run).
+// cdkIn publishes, diffs or deploys the selected stacks with one session
+// (internal/cdk does the work), agnostic stacks placed in env, and presents
+// the outcome; owner names the target for the writer ("" for a single run).
 func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session, env cdk.Environment, owner string, log zerolog.Logger) ([]cdk.StackResult, error) {
-	stacks := place(o.asm.stacks, env)
-	access := &cdkAccess{a: a, s: s, opts: o.assume, log: log}
-	pub := &cdk.Publisher{Access: access, Log: log, Concurrency: o.asm.cdk.AssetParallelism,
-		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
-		NewS3:  func(c aws.Config) artifact.S3API { return a.clients.s3(c) }}
 	p := a.presenter(log, owner)
-	dep := &cdk.Deployer{Access: access, Publisher: pub, SourceAccount: s.Target.Account, Log: log,
+	deps := cdk.Deps{Log: log,
+		Access: &cdk.RoleAccess{Base: s.Config, RoleARN: s.RoleARN, Account: s.Target.Account, Identity: s.Target.ARN,
+			SessionName: o.assume.Assume.SessionName, Log: log,
+			STS: func(c aws.Config) stscreds.AssumeRoleAPIClient { return a.clients.sts(c) }},
+		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) },
+		Runner: func(cfg aws.Config, region string) *cfn.Runner {
+			api := a.clients.cfn(cfg)
+			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
+		},
 		SourceIdentity: func(ctx context.Context) string {
 			id, err := assume.CallerIdentity(ctx, a.clients.sts(s.Config))
 			if err != nil {
@@ -152,29 +156,20 @@ func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session,
 			}
 			return id.Account
 		},
-		Runner: func(cfg aws.Config, region string) *cfn.Runner {
-			api := a.clients.cfn(cfg)
-			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
-		}}
-	if o.verb == "publish" {
-		got, err := dep.Publish(ctx, stacks)
-		if err != nil {
-			return nil, bootstrapExit(err)
-		}
-		uploaded := 0
-		for _, g := range got {
-			if g.Uploaded {
-				uploaded++
-			}
-		}
-		if err == nil { // always: kept while the orchestration moves
-			a.say("Published %d assets (%d uploaded, %d already there)", len(got), uploaded, len(got)-uploaded)
+	}
+	out, err := cdk.Run(ctx, deps, cdk.RunOptions{Verb: o.verb, Stacks: o.asm.stacks, Env: env,
+		SourceAccount: s.Target.Account, AssetParallelism: o.asm.cdk.AssetParallelism,
+		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
+		Deploy: o.deploy})
+	if o.verb == cdk.VerbPublish {
+		if err == nil {
+			a.say("Published %d assets (%d uploaded, %d already there)", len(out.Published), out.Uploaded(), len(out.Published)-out.Uploaded())
 		}
 		return nil, err
 	}
-	results, err := dep.Deploy(ctx, stacks, o.deploy)
-	if err != nil && results == nil {
-		return nil, bootstrapExit(err)
+	results := out.Stacks
+	if results == nil {
+		return nil, err
 	}
 	rep := newChangeReport(o.report, "cdk "+o.verb, nil)
 	for _, r := range results {
@@ -220,24 +215,4 @@ func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session,
 		}
 	}
 	return results, err
-}
-
-// place puts each stack in its environment: an agnostic one in the
-// session's account and region.
-func place(stacks []*cdk.Stack, env cdk.Environment) []*cdk.Stack {
-	out := make([]*cdk.Stack, 0, len(stacks))
-	for _, st := range stacks {
-		out = append(out, st.In(env))
-	}
-	return out
-}
-
-// bootstrapExit classes a bootstrap refusal as exit 3: the account is not
-// prepared for the source account to act in it.
-func bootstrapExit(err error) error {
-	var be *cdk.BootstrapError
-	if errors.As(err, &be) {
-		return exitcode.AccessErr(err)
-	}
-	return err
 }

@@ -1,10 +1,9 @@
-package main
+package cdk
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
@@ -19,10 +18,10 @@ var broadeningTypes = []string{
 	"AWS::Lambda::LayerVersionPermission", "AWS::ECR::Repository",
 }
 
-// approver returns the --require-approval check: it refuses (exit 6, the
+// Approver returns the --require-approval check: it refuses (exit 6, the
 // change set deleted, nothing executed) a change set with a change that
 // needs a person's approval at level.
-func approver(level string) func(stack string, changes []cfn.Change) error {
+func Approver(level string) func(stack string, changes []cfn.Change) error {
 	return func(stack string, changes []cfn.Change) error {
 		var need []string
 		for _, c := range changes {
@@ -49,5 +48,3 @@ func broadening(c cfn.Change) bool {
 	}
 	return false
 }
-
-func assumeRoleAccount(arn string) (string, error) { return assume.RoleAccount(arn) }
