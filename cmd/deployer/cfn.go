@@ -3,8 +3,7 @@ package main
 import (
 	"flag"
 
-	"github.com/deployer-dev/deployer/internal/cfn"
-	"github.com/deployer-dev/deployer/internal/id"
+	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -45,19 +44,15 @@ chooses deploy or delete, and delete accepts the deploy command line unchanged.
 run "deployer cfn <verb> -h" for the flags of a verb.
 `
 
-// changeSetName is readable (the build id, else the time) and unique: two
-// deploys of one stack in one build or one second must not share it.
-func (a *app) changeSetName() string {
-	build := settings.Lookup(a.environ, "CODEBUILD_BUILD_ID")
-	if build == "" {
-		build = settings.Lookup(a.environ, "CODEPIPELINE_EXECUTION_ID")
+// changeSetName is a readable, unique change set name (cdk deploy's).
+func (a *app) changeSetName() string { return cfnrun.ChangeSetName(buildID(a.environ), a.host.Now()) }
+
+// buildID is the CI build's id, readable in change set names.
+func buildID(environ []string) string {
+	if build := settings.Lookup(environ, "CODEBUILD_BUILD_ID"); build != "" {
+		return build
 	}
-	base := cfn.ChangeSetName(build, a.host.Now())
-	suffix := id.Hex(4)
-	if len(base)+1+len(suffix) > 128 {
-		base = base[:128-1-len(suffix)]
-	}
-	return base + "-" + suffix
+	return settings.Lookup(environ, "CODEPIPELINE_EXECUTION_ID")
 }
 
 // errHelp ends a run whose help a dispatcher printed: exit 0.

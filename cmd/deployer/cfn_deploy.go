@@ -10,8 +10,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/exitcode"
-	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -104,31 +104,17 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 	return a.checkFanout(s, o)
 }
 
-// runDeploy assumes the role and runs the change-set lifecycle.
+// runDeploy deploys once, or once per target, and presents the result.
 func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logger) error {
+	e, run := a.runEnv(), o.engine(a.environ)
 	if o.fanout.file != nil {
-		return a.runFanout(ctx, o, log)
+		sum, err := cfnrun.Fanout(ctx, e, run, log)
+		if err != nil {
+			return err
+		}
+		return a.finish(ctx, &o.fanout, sum)
 	}
-	// A deploy reads no identity STS alone knows unless it packages local
-	// code (bucket and prefix carry accounts) or must check an execution
-	// role's account without a role to name it: otherwise asking would cost
-	// every run a round trip.
-	o.assume.Assume.SourceOnDemand = !o.packLocal && (len(o.assume.Assume.RoleARNs) > 0 || o.deploy.ExecRoleARN == "")
-	s, err := a.session(ctx, o.assume, log)
-	if err != nil {
-		return err
-	}
-	if err := settings.ExecRoleIn("--cfn-role-arn", o.deploy.ExecRoleARN, s.Target.Account); err != nil {
-		return err
-	}
-	p := a.presenter(log, "")
-	res, err := a.deployTarget(ctx, s, o, o.deploy, o.outputs, p, log, "")
-	id := rep.TargetID(s.Target.Account, s.Config.Region)
-	report := rep.NewRun(o.report.Files(), rep.CommandLine("cfn deploy", o.deploy.DryRun, ""), []string{id})
-	report.CFN(id, o.deploy.Stack, res, err)
-	if werr := report.Write(a.files); werr != nil && err == nil {
-		err = werr
-	}
+	res, err := cfnrun.One(ctx, e, run, log)
 	if errors.Is(err, cfn.ErrEmpty) {
 		return fmt.Errorf("stack %s: %w", o.deploy.Stack, err)
 	}
@@ -147,4 +133,33 @@ func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logge
 		a.say("No changes: stack %s is up to date%s", o.deploy.Stack, detail)
 	}
 	return nil
+}
+
+// engine is what cfnrun needs of the resolved settings.
+func (o *deployOptions) engine(environ []string) cfnrun.Options {
+	return cfnrun.Options{
+		Assume: o.assume, Def: o.def, Deploy: o.deploy, Artifacts: o.artifacts, Outputs: o.outputs, Report: o.report,
+		Timeout: o.timeout, CancelOnInterrupt: o.cancelOnInterrupt, PackLocal: o.packLocal, BuildID: buildID(environ),
+		TargetsFile: o.fanout.Targets, Waves: o.fanout.waves, Run: o.fanout.opts, PlanFile: o.fanout.planFile,
+	}
+}
+
+// checkFanout validates the many-targets settings of "cfn deploy".
+func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
+	f := &o.fanout
+	if err := f.load(s, "plan-file"); err != nil || f.file == nil {
+		return err
+	}
+	if f.planFile != "" && !o.deploy.DryRun {
+		return exitcode.Usagef("%s: a plan is a preview (expected --dry-run too)", s.Source("plan-file"))
+	}
+	if f.planFile != "" {
+		o.deploy.KeepChangeSet = true
+	}
+	for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env, "changes-file": o.outputs.Changes} {
+		if err := checkPlaceholders(s.Source(flag), path, f.waves); err != nil {
+			return err
+		}
+	}
+	return o.report.CheckPaths(s)
 }

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"time"
 
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
@@ -76,51 +75,12 @@ func (a *app) declareExecute(s *settings.Set, o *executeOptions) {
 
 // runExecute executes each planned change set in its target account.
 func (a *app) runExecute(ctx context.Context, o *executeOptions, log zerolog.Logger) error {
-	fl, err := a.newFleet(ctx, o.assume, log)
+	sum, err := cfnrun.Execute(ctx, a.runEnv(), cfnrun.ExecuteOptions{
+		Assume: o.assume, Plan: o.plan, Run: o.run.opts, Outputs: o.outputs, Timeout: o.timeout,
+		DisableRollback: o.disableRollback, CancelOnInterrupt: o.cancelOnInterrupt,
+	}, log)
 	if err != nil {
 		return err
 	}
-	opts := o.run.opts
-	opts.Progress = targets.LogProgress{Log: log}
-	deploy := &deployOptions{timeout: o.timeout, cancelOnInterrupt: o.cancelOnInterrupt}
-	sum := o.plan.Execute(ctx, opts, func(ctx context.Context, t targets.Target) targets.Result {
-		tlog := log.With().Str("target", t.ID()).Logger()
-		res, err := a.executeOne(ctx, fl, deploy, o, t, tlog)
-		r := targets.DeployResult(ctx, res, err)
-		r.Stack = t.Stack
-		if err != nil {
-			tlog.Error().Msg(err.Error())
-		}
-		return r
-	})
 	return a.finish(ctx, &o.run, sum)
-}
-
-func (a *app) executeOne(ctx context.Context, fl *targets.Fleet, o *deployOptions, eo *executeOptions, t targets.Target, log zerolog.Logger) (*cfn.Result, error) {
-	s, err := fl.Session(ctx, t, log)
-	if err != nil {
-		return nil, err
-	}
-	// The preview's guards, checked again against the change set itself.
-	d := cfn.DeployOptions{Stack: t.Stack, ExecRoleARN: t.CfnRoleARN, DisableRollback: eo.disableRollback,
-		Guards: cfn.Guards{AllowReplacement: eo.plan.AllowReplacement, AllowDelete: eo.plan.AllowDelete}}
-	p := a.presenter(log, t.ID())
-	runner := &cfn.Runner{CFN: a.clients.cfn(s.Config), Log: log, Report: p, Region: s.Config.Region, CancelOnInterrupt: o.cancelOnInterrupt}
-	ctx, cancel := withTimeout(ctx, o.timeout)
-	defer cancel()
-	want := cfn.Reviewed{ChangeSetARN: t.ChangeSetARN, StackID: t.Review.StackID, StackStatus: t.Review.StackStatus,
-		LastEventID: t.Review.LastEventID, ChangeDigest: t.Review.ChangeDigest}
-	if t.Review.StackUpdated != nil {
-		want.StackUpdated = *t.Review.StackUpdated
-	}
-	res, err := runner.ExecutePlanned(ctx, d, want)
-	if err != nil {
-		return res, err
-	}
-	p.Outputs(t.Stack, res.Outputs)
-	files := settings.Outputs{File: targets.Fill(eo.outputs.File, t), Env: targets.Fill(eo.outputs.Env, t), Prefix: eo.outputs.Prefix}
-	if err := a.writeOutputs(t.ID(), files, outputStrings(res), log); err != nil {
-		return res, fmt.Errorf("%s: %w", t.ID(), err)
-	}
-	return res, nil
 }

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/artifact"
-	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -58,32 +55,15 @@ func (a *app) declarePackage(s *settings.Set, o *packageOptions) {
 }
 
 func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Logger) error {
-	s, err := a.session(ctx, o.assume, log)
-	if err != nil {
+	body, err := cfnrun.Package(ctx, a.runEnv(), cfnrun.PackageOptions{Assume: o.assume, Template: o.template, Artifacts: o.artifacts, Out: o.out, Waves: o.fanout.waves}, log)
+	if err != nil || o.out != "" {
 		return err
 	}
-	if o.fanout.file != nil {
-		return a.packageTargets(ctx, s, o, log)
+	// aws cloudformation package without --output-template-file: the
+	// template on stdout, for a pipe or a redirection.
+	if _, err := a.io.out.Write(body); err != nil {
+		return fmt.Errorf("write the packaged template to stdout: %w", err)
 	}
-	// Standalone packaging uploads with the credentials it acts with; the
-	// key prefix is the account those reading it will be in.
-	opts := uploadOptions(o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region)
-	body, err := a.pack(ctx, s.Config, o.template, opts, log)
-	if err != nil {
-		return err
-	}
-	if o.out == "" {
-		// aws cloudformation package without --output-template-file: the
-		// template on stdout, for a pipe or a redirection.
-		if _, err := a.io.out.Write(body); err != nil {
-			return fmt.Errorf("write the packaged template to stdout: %w", err)
-		}
-		return nil
-	}
-	if err := a.files.File("", o.out, body); err != nil {
-		return fmt.Errorf("--output-template: %w", err)
-	}
-	log.Info().Str("template", o.out).Msg("packaged template written")
 	return nil
 }
 
@@ -96,7 +76,7 @@ func localRefs(s *settings.Set, template string, as settings.Artifacts) (bool, e
 	// nothing has been touched yet.
 	refs, err := artifact.Find(context.Background(), template, as.PackLimits())
 	if err != nil {
-		return false, packError(s, err)
+		return false, cfnrun.PackError(s.Source("template"), err)
 	}
 	if len(refs) > 0 && as.Bucket == "" {
 		r := refs[0]
@@ -105,70 +85,14 @@ func localRefs(s *settings.Set, template string, as settings.Artifacts) (bool, e
 	return len(refs) > 0, nil
 }
 
-// uploadConfig is whose credentials upload a stack's artifacts: the
-// source's in the stack's region unless --artifact-credentials is target.
-func uploadConfig(s *assume.Session, as settings.Artifacts) aws.Config {
-	if as.Uploader == "target" {
-		return s.Config
+// checkPackageTargets: with --targets, every target gets a packaged
+// template of its own, so --output-template must name one file per target.
+func checkPackageTargets(s *settings.Set, o *packageOptions) error {
+	if err := o.fanout.load(s); err != nil || o.fanout.file == nil {
+		return err
 	}
-	return regionConfig(s.SourceConfig, s.Config.Region)
-}
-
-// uploadOptions is where the artifacts read from account in region go:
-// keys under that account's prefix (unless set), in a bucket that must
-// belong to the owner (the pipeline's account, source, unless set).
-func uploadOptions(as settings.Artifacts, source, account, region string) artifact.Options {
-	owner, prefix := as.Owner, as.Prefix
-	if owner == "" {
-		owner = source
+	if o.out == "" {
+		return exitcode.Usagef("--targets: one packaged template per target (expected --output-template with {account} and {region}, like packaged/{account}-{region}.yaml)")
 	}
-	if prefix == "" {
-		prefix = account
-	}
-	return artifact.Options{
-		Bucket:              artifact.BucketName(as.Bucket, region),
-		Prefix:              strings.NewReplacer("{account}", account, "{region}", region).Replace(prefix),
-		Region:              region,
-		KMSKeyID:            as.KMSKeyID,
-		ExpectedBucketOwner: owner,
-		Limits:              as.PackLimits(),
-		ForceUpload:         as.ForceUpload,
-	}
-}
-
-// pack uploads a template's local artifacts with cfg and returns the
-// packaged body.
-func (a *app) pack(ctx context.Context, cfg aws.Config, template string, opts artifact.Options, log zerolog.Logger) ([]byte, error) {
-	res, err := artifact.Package(ctx, a.clients.s3(cfg), template, opts, func(x artifact.Artifact) {
-		if x.Warning != "" {
-			log.Warn().Str("resource", x.Resource).Str("property", x.Property).Msg(x.Warning)
-		}
-		state := "already there"
-		if x.Uploaded {
-			state = "uploaded"
-		}
-		log.Info().Str("resource", x.Resource).Str("property", x.Property).Str("path", x.Path).
-			Str("key", x.Key).Int64("bytes", x.Bytes).Msg(state)
-	})
-	if err != nil {
-		return nil, packError(nil, err)
-	}
-	return res.Template, nil
-}
-
-// packError turns the packager's input errors into exit 2.
-func packError(s *settings.Set, err error) error {
-	var ref *artifact.RefError
-	var region *artifact.RegionError
-	if errors.As(err, &ref) || errors.As(err, &region) {
-		from := "--template"
-		if s != nil {
-			from = s.Source("template")
-		}
-		if errors.Is(err, artifact.ErrNoBucket) {
-			from = "--artifact-bucket"
-		}
-		return exitcode.Usagef("%s: %v", from, err)
-	}
-	return err
+	return checkPlaceholders(s.Source("output-template"), o.out, o.fanout.waves)
 }

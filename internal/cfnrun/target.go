@@ -1,4 +1,4 @@
-package main
+package cfnrun
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/assume"
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/output"
+	"github.com/deployer-dev/deployer/internal/runenv"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -18,8 +19,8 @@ import (
 // produced: the changes file whenever a change set was made, the outputs
 // once the stack is settled. owner names the target for the writer ("" for
 // a single run).
-func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOptions, d cfn.DeployOptions, files settings.Outputs, p *output.Presenter, log zerolog.Logger, owner string) (*cfn.Result, error) {
-	api := a.clients.cfn(s.Config)
+func deployTarget(ctx context.Context, e *runenv.Env, s *assume.Session, o Options, d cfn.DeployOptions, files settings.Outputs, p *output.Presenter, log zerolog.Logger, owner string) (*cfn.Result, error) {
+	api := e.Clients.CFN(s.Config)
 	runner := &cfn.Runner{
 		CFN:               api,
 		Reader:            api,
@@ -27,16 +28,16 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 		Report:            p,
 		Region:            s.Config.Region,
 		Account:           s.Target.Account,
-		CancelOnInterrupt: o.cancelOnInterrupt,
+		CancelOnInterrupt: o.CancelOnInterrupt,
 	}
-	upCfg, upOpts := uploadConfig(s, o.artifacts), uploadOptions(o.artifacts, s.Source.Account, s.Target.Account, s.Config.Region)
-	if o.artifacts.Bucket != "" {
-		runner.Uploader = artifact.Templates{API: a.clients.s3(upCfg), Options: upOpts}
+	upCfg, upOpts := UploadConfig(s, o.Artifacts), UploadOptions(o.Artifacts, s.Source.Account, s.Target.Account, s.Config.Region)
+	if o.Artifacts.Bucket != "" {
+		runner.Uploader = artifact.Templates{API: e.Clients.S3(upCfg), Options: upOpts}
 	}
-	ctx, cancel := withTimeout(ctx, o.timeout)
+	ctx, cancel := withTimeout(ctx, o.Timeout)
 	defer cancel()
-	if o.packLocal {
-		body, err := a.pack(ctx, upCfg, o.def.Template, upOpts, log)
+	if o.PackLocal {
+		body, err := Pack(ctx, e, upCfg, o.Def.Template, upOpts, log)
 		if err != nil {
 			return nil, err
 		}
@@ -44,7 +45,7 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 	}
 	res, err := runner.Deploy(ctx, d)
 	if res != nil && files.Changes != "" && (res.ChangeSetID != "" || res.NoChanges) {
-		if werr := a.files.JSON(owner, files.Changes, output.NonNil(res.Changes)); werr != nil {
+		if werr := e.Files.JSON(owner, files.Changes, output.NonNil(res.Changes)); werr != nil {
 			return res, fmt.Errorf("--changes-file: %w", werr)
 		}
 	}
@@ -57,11 +58,8 @@ func (a *app) deployTarget(ctx context.Context, s *assume.Session, o *deployOpti
 		return res, err
 	}
 	p.Outputs(d.Stack, res.Outputs)
-	if werr := a.writeOutputs(owner, files, outputStrings(res), log); werr != nil {
+	if werr := e.WriteOutputs(owner, files, output.StackOutputs(res.Outputs), log); werr != nil {
 		return res, werr
 	}
 	return res, err
 }
-
-// outputStrings are a result's stack outputs as key/value pairs.
-func outputStrings(res *cfn.Result) map[string]string { return output.StackOutputs(res.Outputs) }
