@@ -69,6 +69,9 @@ func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	// diff needs the rules too (a change-set name, DryRun): registered
 	// before its early return, or a diff creates a change set named "".
 	s.After(func() error { return a.resolveCDKDeploy(s, o) })
+	// diff --targets previews every target's change sets, as deploy
+	// --targets would make them, and changes nothing.
+	settings.FanoutGroup(s, &o.fanout.Fanout)
 	if o.verb == "diff" {
 		return
 	}
@@ -77,7 +80,6 @@ func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	settings.Force.Bind(s, &d.Force)
 	settings.OutputsGroup(s, &o.outputs, false)
 	settings.Timeout(s, &o.timeout)
-	settings.FanoutGroup(s, &o.fanout.Fanout)
 }
 
 // resolveCDKDeploy applies the rules that span settings; no AWS call.
