@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/exitcode"
-	rep "github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/stackset"
 	"github.com/deployer-dev/deployer/internal/targets"
@@ -153,66 +152,27 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 	return nil
 }
 
-// engine is the StackSets engine acting with the source credentials (the
-// CI/CD or delegated administrator account).
-func (a *app) stacksetEngine(ctx context.Context, o *stacksetOptions, log zerolog.Logger) (*stackset.Engine, error) {
-	s, err := a.session(ctx, o.assume, log)
-	if err != nil {
-		return nil, err
-	}
-	account := s.Target.Account
-	if account == "" {
-		account = s.Source.Account
-	}
-	return &stackset.Engine{
-		CFN:     cloudformation.NewFromConfig(s.Config),
-		Log:     log,
-		Account: account,
-		Region:  s.Config.Region,
-	}, nil
-}
-
 func (a *app) runStacksetDeploy(ctx context.Context, o *stacksetOptions, log zerolog.Logger) error {
-	e, err := a.stacksetEngine(ctx, o, log)
+	sum, err := cfnrun.StackSetDeploy(ctx, a.runEnv(), o.engine(), log)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(ctx, o.timeout)
-	defer cancel()
-	started := a.host.Now()
-	run := e.Deploy
-	if o.dryRun {
-		run = e.Preview
-	}
-	res, err := run(ctx, o.input)
-	if err != nil {
-		return err
-	}
-	for _, c := range res.Changes {
-		log.Info().Str("stack_set", o.name).Msg(c)
-	}
-	report := rep.NewRun(o.report.Files(), rep.CommandLine("cfn stackset deploy", o.dryRun, o.run.Targets), nil)
-	for _, t := range stackset.ReportTargets(o.name, res) {
-		report.Put(t)
-	}
-	if err := report.Write(a.files); err != nil {
-		return err
-	}
-	return a.finish(ctx, &o.run, res.Summary(o.name, started, a.host.Now().Sub(started)))
+	return a.finish(ctx, &o.run, sum)
 }
 
 func (a *app) runStacksetDelete(ctx context.Context, o *stacksetOptions, log zerolog.Logger) error {
-	e, err := a.stacksetEngine(ctx, o, log)
+	sum, err := cfnrun.StackSetDelete(ctx, a.runEnv(), o.engine(), log)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(ctx, o.timeout)
-	defer cancel()
-	started := a.host.Now()
-	res, err := e.Delete(ctx, stackset.DeleteInput{Name: o.name, CallAs: types.CallAs(o.callAs), RetainStacks: o.retainStacks, IfExists: o.ifExists,
-		Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.run.opts.MaxConcurrency}}})
-	if err != nil {
-		return err
+	return a.finish(ctx, &o.run, sum)
+}
+
+// engine is what cfnrun needs of the resolved settings.
+func (o *stacksetOptions) engine() cfnrun.StackSetOptions {
+	return cfnrun.StackSetOptions{
+		Assume: o.assume, Name: o.name, Input: o.input, DryRun: o.dryRun, Timeout: o.timeout, Report: o.report, TargetsFile: o.run.Targets,
+		Delete: stackset.DeleteInput{Name: o.name, CallAs: types.CallAs(o.callAs), RetainStacks: o.retainStacks, IfExists: o.ifExists,
+			Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.run.opts.MaxConcurrency}}},
 	}
-	return a.finish(ctx, &o.run, res.Summary(o.name, started, a.host.Now().Sub(started)))
 }
