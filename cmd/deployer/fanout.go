@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/rs/zerolog"
-	"os"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -28,59 +26,23 @@ type fanoutSettings struct {
 	opts     targets.Options
 }
 
-// load reads the targets file and the run's options; all exit 2 on error.
-// Without a targets file, the fan-out flags and the command's own that
-// need one (also) are refused.
+// load reads the targets file and the run's options (settings.LoadFleet).
 func (o *fanoutSettings) load(s *settings.Set, also ...string) error {
-	if o.Targets == "" {
-		for _, flag := range append(append([]string(nil), settings.FanoutOnly...), also...) {
-			if from := s.From(flag); from != "" && from != "default" {
-				return exitcode.Usagef("%s: only makes sense with --targets (expected --targets FILE too)", from)
-			}
-		}
-		return nil
-	}
-	if err := settings.RegularFile(o.Targets); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
-	}
-	f, err := targets.Load(o.Targets)
-	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("targets"), targets.FirstProblem(err))
-	}
-	o.file, o.waves = f, f.Plan()
-	if o.OnlyFailed != "" {
-		data, err := os.ReadFile(o.OnlyFailed)
-		if err != nil {
-			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
-		}
-		rep, err := targets.DecodeReport(data, o.OnlyFailed)
-		if err != nil {
-			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
-		}
-		var missing []string
-		o.waves, missing = targets.OnlyFailed(rep, o.waves)
-		if len(missing) > 0 {
-			return exitcode.Usagef("%s: targets %s are not in %s any more (expected the same targets file)", s.Source("only-failed"), strings.Join(missing, ", "), o.Targets)
-		}
-	}
-	return o.runOptions(s, f.MaxConcurrency, f.Tolerance)
+	fl, err := settings.LoadFleet(s, o.Fanout, also...)
+	o.file, o.waves, o.opts = fl.File, fl.Waves, fl.Opts
+	return err
 }
 
 // runOptions resolves concurrency and tolerance: flag > file > default.
 func (o *fanoutSettings) runOptions(s *settings.Set, fileConcurrency int, fileTolerance targets.Tolerance) (err error) {
-	if o.opts, err = targets.RunOptions(fileConcurrency, fileTolerance, o.Concurrency, o.Tolerance); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
-	}
-	return nil
+	o.opts, err = settings.RunOptions(s, o.Fanout, fileConcurrency, fileTolerance)
+	return err
 }
 
 // checkPlaceholders refuses a path that is not a file of its own for each
 // target of waves.
 func checkPlaceholders(from, pattern string, waves []targets.Wave) error {
-	if err := targets.PathPerTarget(pattern, waves); err != nil {
-		return exitcode.Usagef("%s: %v", from, err)
-	}
-	return nil
+	return settings.PathPerTarget(from, pattern, waves)
 }
 
 // finish presents a fan-out run: the table on stderr, the summary and JUnit

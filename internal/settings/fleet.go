@@ -1,0 +1,75 @@
+package settings
+
+import (
+	"os"
+	"strings"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/targets"
+)
+
+// Fleet is the fan-out settings as loaded: the targets file, its waves
+// (only the failed ones with --only-failed) and the run's concurrency and
+// tolerance. File is nil without --targets.
+type Fleet struct {
+	File  *targets.File
+	Waves []targets.Wave
+	Opts  targets.Options
+}
+
+// LoadFleet reads the targets file and the run's options; all exit 2 on
+// error. Without a targets file, the fan-out flags and the command's own
+// that need one (also) are refused.
+func LoadFleet(s *Set, f Fanout, also ...string) (Fleet, error) {
+	if f.Targets == "" {
+		for _, flag := range append(append([]string(nil), FanoutOnly...), also...) {
+			if from := s.From(flag); from != "" && from != "default" {
+				return Fleet{}, exitcode.Usagef("%s: only makes sense with --targets (expected --targets FILE too)", from)
+			}
+		}
+		return Fleet{}, nil
+	}
+	if err := RegularFile(f.Targets); err != nil {
+		return Fleet{}, exitcode.Usagef("%s: %v", s.Source("targets"), err)
+	}
+	file, err := targets.Load(f.Targets)
+	if err != nil {
+		return Fleet{}, exitcode.Usagef("%s: %v", s.Source("targets"), targets.FirstProblem(err))
+	}
+	fl := Fleet{File: file, Waves: file.Plan()}
+	if f.OnlyFailed != "" {
+		data, err := os.ReadFile(f.OnlyFailed)
+		if err != nil {
+			return Fleet{}, exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
+		}
+		rep, err := targets.DecodeReport(data, f.OnlyFailed)
+		if err != nil {
+			return Fleet{}, exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
+		}
+		var missing []string
+		fl.Waves, missing = targets.OnlyFailed(rep, fl.Waves)
+		if len(missing) > 0 {
+			return Fleet{}, exitcode.Usagef("%s: targets %s are not in %s any more (expected the same targets file)", s.Source("only-failed"), strings.Join(missing, ", "), f.Targets)
+		}
+	}
+	fl.Opts, err = RunOptions(s, f, file.MaxConcurrency, file.Tolerance)
+	return fl, err
+}
+
+// RunOptions resolves concurrency and tolerance: flag > file > default.
+func RunOptions(s *Set, f Fanout, fileConcurrency int, fileTolerance targets.Tolerance) (targets.Options, error) {
+	opts, err := targets.RunOptions(fileConcurrency, fileTolerance, f.Concurrency, f.Tolerance)
+	if err != nil {
+		return opts, exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
+	}
+	return opts, nil
+}
+
+// PathPerTarget refuses a path that is not a file of its own for each
+// target of waves; from names where the path came from.
+func PathPerTarget(from, pattern string, waves []targets.Wave) error {
+	if err := targets.PathPerTarget(pattern, waves); err != nil {
+		return exitcode.Usagef("%s: %v", from, err)
+	}
+	return nil
+}

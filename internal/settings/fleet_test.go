@@ -1,0 +1,48 @@
+package settings
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/deployer-dev/deployer/internal/exitcode"
+)
+
+func parseFleet(t *testing.T, args ...string) (Fleet, error) {
+	t.Helper()
+	var f Fanout
+	s := New("test", "test")
+	FanoutGroup(s, &f)
+	if err := s.Parse(args, nil); err != nil {
+		t.Fatalf("parse %v: %v", args, err)
+	}
+	return LoadFleet(s, f)
+}
+
+func TestLoadFleetRefusesFanoutFlagsWithoutTargets(t *testing.T) {
+	_, err := parseFleet(t, "--max-concurrency", "2")
+	var ee *exitcode.Error
+	if !errors.As(err, &ee) || ee.Code != exitcode.BadInput || !strings.Contains(err.Error(), "only makes sense with --targets") {
+		t.Fatalf("err = %v, want exit 2 saying --targets is needed", err)
+	}
+	if fl, err := parseFleet(t); err != nil || fl.File != nil {
+		t.Fatalf("no flags: %+v, %v; want no file and no error", fl, err)
+	}
+}
+
+func TestLoadFleetReadsTheWavesAndTheFlagsOverTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "targets.yaml")
+	file := "max-concurrency: 1\nrole: arn:aws:iam::{account}:role/deploy\nwaves:\n  - name: one\n    targets:\n      - {account: \"111111111111\", regions: [eu-west-1]}\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fl, err := parseFleet(t, "--targets", path, "--max-concurrency", "3")
+	if err != nil {
+		t.Fatalf("LoadFleet: %v", err)
+	}
+	if len(fl.Waves) != 1 || fl.Opts.MaxConcurrency != 3 {
+		t.Errorf("fleet = %d waves, concurrency %d; want 1 wave, the flag's 3", len(fl.Waves), fl.Opts.MaxConcurrency)
+	}
+}
