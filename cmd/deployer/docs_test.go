@@ -171,3 +171,23 @@ func oldSpellings(a *app, args []string) error {
 	}
 	return nil
 }
+
+// TestDocsMapLinksEveryGuide: a guide added under docs/ is reachable from
+// the map (docs/README.md), so no page is written and then lost.
+func TestDocsMapLinksEveryGuide(t *testing.T) {
+	dir := filepath.Join("..", "..", "docs")
+	raw, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guides, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range guides {
+		name := filepath.Base(g)
+		if name != "README.md" && !strings.Contains(string(raw), "]("+name) {
+			t.Errorf("docs/README.md does not link %s; add it to the map", name)
+		}
+	}
+}
