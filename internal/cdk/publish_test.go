@@ -3,6 +3,7 @@ package cdk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"sync"
 	"testing"
@@ -122,5 +123,31 @@ func TestPublishOnceUnderTheManifestKey(t *testing.T) {
 	p2 := &Publisher{Access: r, Log: zerolog.Nop(), NewS3: func(aws.Config) artifact.S3API { return twice }}
 	if _, err := p2.Publish(context.Background(), []*Stack{ag, a.Stack("Agnostic").In(env)}, nil); err != nil || len(twice.puts) != 2 {
 		t.Errorf("one stack listed twice: err %v, puts %v; want each object once", err, twice.puts)
+	}
+}
+
+// TestPublishWritesNothingBeforeReady: the existence checks go out before
+// ready answers; when it refuses (a bootstrap too old), nothing is put, and
+// the refusal is the error. An object already there costs its HeadObject
+// alone, ready or not: no bucket location or encryption read.
+func TestPublishWritesNothingBeforeReady(t *testing.T) {
+	a := realApp(t)
+	fn := a.Stack("FnStack")
+	fake := &bucketFake{objects: map[string][]byte{}}
+	p := &Publisher{Access: &roles{}, Log: zerolog.Nop(), NewS3: func(aws.Config) artifact.S3API { return fake }}
+	refused := errors.New("bootstrap version 5, 6 required")
+	if _, err := p.Publish(context.Background(), []*Stack{fn}, func(context.Context) error { return refused }); !errors.Is(err, refused) || len(fake.puts) > 0 {
+		t.Fatalf("ready refused: err %v, puts %v; want the refusal and no put", err, fake.puts)
+	}
+	if n := len(fake.owners); n != 3 {
+		t.Errorf("%d calls before the refusal, want the 3 HeadObjects (zip, config file, template)", n)
+	}
+	if _, err := p.Publish(context.Background(), []*Stack{fn}, nil); err != nil || len(fake.puts) != 3 {
+		t.Fatalf("ready: err %v, puts %v; want 3", err, fake.puts)
+	}
+	fake.owners = nil
+	got, err := p.Publish(context.Background(), []*Stack{fn}, func(context.Context) error { return refused })
+	if err != nil || len(fake.owners) != 3 || len(got) != 3 || got[0].Uploaded {
+		t.Errorf("all there: err %v, %d calls, published %+v; want no error and the 3 HeadObjects alone", err, len(fake.owners), got)
 	}
 }
