@@ -128,7 +128,9 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 	}
 	// Who the pipeline is matters only to place an agnostic stack (or to
 	// name it in a bootstrap fix, asked then): otherwise STS is not asked.
-	o.assume.Assume.SourceOnDemand = !slices.ContainsFunc(o.asm.stacks, func(st *cdk.Stack) bool { return st.Environment.Account == "" })
+	// After a --role-arn the role's ARN says where we act.
+	o.assume.Assume.SourceOnDemand = len(o.assume.Assume.RoleARNs) > 0 ||
+		!slices.ContainsFunc(o.asm.stacks, func(st *cdk.Stack) bool { return st.Environment.Account == "" })
 	s, err := a.session(ctx, o.assume, log)
 	if err != nil {
 		return err
