@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,7 +24,8 @@ const cdkTarget = testenv.TargetAcct // the test app's concrete stacks live here
 // TestCDKDeployWithoutNode deploys a real synthesized app into an account
 // bootstrapped by the real "cdk bootstrap --trust": the function's code is
 // the published asset, dependencies go first, the outputs file has cdk's
-// shape, and a rerun makes no change set and uploads nothing.
+// shape, and a rerun makes no change set, uploads nothing and takes two
+// round trips for its four stacks.
 func TestCDKDeployWithoutNode(t *testing.T) {
 	e, calls := cdkEnv(t)
 	cdkBootstrap(t, e, cdkTarget)
@@ -70,10 +72,26 @@ func TestCDKDeployWithoutNode(t *testing.T) {
 			aws.ToBool(s.EnableTerminationProtection), s.Tags, aws.ToString(s.RoleARN))
 	}
 
+	// The rerun under a round trip of rtt: four stacks, Consumer after
+	// Producer, still two round trips, every stack's reads sent at once.
+	var slow atomic.Bool
+	latency := testenv.Latency(rtt, 0)
+	e.Proxy.Handle(func(r *testenv.Request, forward func() *testenv.Response) *testenv.Response {
+		if slow.Load() {
+			return latency(r, forward)
+		}
+		return nil
+	})
 	calls.reset()
+	e.Proxy.ResetCalls()
+	slow.Store(true)
 	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "FnStack", "Consumer", "Prod/*")
+	slow.Store(false)
 	if r.Code != 0 {
 		t.Fatalf("rerun: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n, chain := testenv.Depth(e.Proxy.Trace()); n > 2 {
+		t.Errorf("the four-stack no-op took %d sequential round trips, want 2: %v", n, chain)
 	}
 	if _, puts, changeSets := calls.snapshot(); len(puts) > 0 || len(changeSets) > 0 {
 		t.Errorf("rerun uploaded %v and made change sets for %v; want neither", puts, changeSets)
