@@ -22,10 +22,9 @@ func (o *cdkDeployOptions) checkTargets(s *settings.Set) error {
 	}
 	for _, t := range targets.Flatten(o.fanout.waves) {
 		for _, st := range o.asm.stacks {
-			e := st.Environment
-			if (e.Account != "" && e.Account != t.Account) || (e.Region != "" && e.Region != t.Region) {
+			if !st.Environment.Admits(cdk.Environment{Account: t.Account, Region: t.Region}) {
 				return exitcode.Usagef("%s: stack %s is pinned to %s at synth, so it cannot go to target %s (expected environment-agnostic stacks: no env in the app, or one targets file entry per pinned environment)",
-					s.Source("targets"), st.DisplayName, e, t.ID())
+					s.Source("targets"), st.DisplayName, st.Environment, t.ID())
 			}
 		}
 	}
@@ -66,14 +65,5 @@ func (a *app) cdkTarget(ctx context.Context, fl *targets.Fleet, o *cdkDeployOpti
 		return nil, err
 	}
 	results, err := a.cdkIn(ctx, o, s, cdk.Environment{Account: t.Account, Region: t.Region}, t.ID(), log)
-	folded := &cfn.Result{NoChanges: true}
-	for _, r := range results {
-		if r.Result == nil {
-			folded.NoChanges = false
-			continue
-		}
-		folded.Changes = append(folded.Changes, r.Result.Changes...)
-		folded.NoChanges = folded.NoChanges && r.Result.NoChanges
-	}
-	return folded, err
+	return cdk.Folded(results), err
 }

@@ -26,6 +26,12 @@ func (e Environment) Agnostic() bool {
 	return e.Account == "" || e.Region == ""
 }
 
+// Admits reports whether a stack synthesized for e may go to target: an
+// open account or region takes any, a pinned one only its own.
+func (e Environment) Admits(target Environment) bool {
+	return (e.Account == "" || e.Account == target.Account) && (e.Region == "" || e.Region == target.Region)
+}
+
 func (e Environment) String() string {
 	return "aws://" + or(e.Account, "unknown-account") + "/" + or(e.Region, "unknown-region")
 }

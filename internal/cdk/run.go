@@ -98,3 +98,18 @@ func bootstrapExit(err error) error {
 	}
 	return err
 }
+
+// Folded is one target's stacks as one result, for a fan-out's table: the
+// changes of all, no changes only when no stack changed or failed to start.
+func Folded(results []StackResult) *cfn.Result {
+	folded := &cfn.Result{NoChanges: true}
+	for _, r := range results {
+		if r.Result == nil {
+			folded.NoChanges = false
+			continue
+		}
+		folded.Changes = append(folded.Changes, r.Result.Changes...)
+		folded.NoChanges = folded.NoChanges && r.Result.NoChanges
+	}
+	return folded
+}
