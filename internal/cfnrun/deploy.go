@@ -1,15 +1,63 @@
+// Package cfnrun runs the cfn commands once their settings are resolved:
+// a deploy in the session of the command line or once per target of a
+// targets file (writing the reviewed plan of a preview), the execution of
+// such a plan, and packaging. It writes the files each run produces
+// through the run's one writer and returns results; cmd/deployer presents
+// them.
+//
+// It sits above internal/settings (whose resolved groups it takes) and
+// drives internal/cfn and internal/artifact once per target.
 package cfnrun
 
 import (
 	"context"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/cfn"
+	"github.com/deployer-dev/deployer/internal/id"
 	"github.com/deployer-dev/deployer/internal/report"
 	"github.com/deployer-dev/deployer/internal/runenv"
 	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
 )
+
+// Options is a resolved "cfn deploy".
+type Options struct {
+	Assume            settings.AssumeConfig
+	Def               settings.Definition
+	Deploy            cfn.DeployOptions
+	Artifacts         settings.Artifacts
+	Outputs           settings.Outputs
+	Report            settings.Report
+	Timeout           time.Duration
+	CancelOnInterrupt bool
+	// PackLocal: the template points at local code, packaged before the
+	// change set.
+	PackLocal bool
+	// BuildID is the CI build's id (CODEBUILD_BUILD_ID, else
+	// CODEPIPELINE_EXECUTION_ID), readable in change set names.
+	BuildID string
+
+	// Many targets: the targets file's path (for the report), its waves,
+	// concurrency and tolerance, and where to write the plan of a preview.
+	TargetsFile string
+	Waves       []targets.Wave
+	Run         targets.Options
+	PlanFile    string
+}
+
+// ExecuteOptions is a resolved "cfn execute".
+type ExecuteOptions struct {
+	Assume            settings.AssumeConfig
+	Plan              *targets.Plan
+	Run               targets.Options
+	Outputs           settings.Outputs
+	Timeout           time.Duration
+	DisableRollback   bool
+	CancelOnInterrupt bool
+}
 
 // One assumes the role and runs the change-set lifecycle once, then writes
 // the report. The result is for the caller to present.
@@ -34,4 +82,42 @@ func One(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (*cf
 		err = werr
 	}
 	return res, err
+}
+
+// ChangeSetName is readable (the build id, else the time) and unique: two
+// deploys of one stack in one build or one second must not share it.
+func ChangeSetName(buildID string, now time.Time) string {
+	base := cfn.ChangeSetName(buildID, now)
+	suffix := id.Hex(4)
+	if len(base)+1+len(suffix) > 128 {
+		base = base[:128-1-len(suffix)]
+	}
+	return base + "-" + suffix
+}
+
+// DeleteOptions is a resolved "cfn delete".
+type DeleteOptions struct {
+	Assume  settings.AssumeConfig
+	Target  settings.Target
+	Retain  []string
+	Timeout time.Duration
+}
+
+// Delete deletes the stack with the execution role and waits for it.
+func Delete(ctx context.Context, e *runenv.Env, o DeleteOptions, log zerolog.Logger) error {
+	s, err := e.Session(ctx, o.Assume, log)
+	if err != nil {
+		return err
+	}
+	if err := settings.ExecRoleIn("--cfn-role-arn", o.Target.ExecRoleARN, s.Target.Account); err != nil {
+		return err
+	}
+	ctx, cancel := withTimeout(ctx, o.Timeout)
+	defer cancel()
+	runner := &cfn.Runner{CFN: e.Clients.CFN(s.Config), Log: log, Report: e.Presenter(log, ""), Region: s.Config.Region, Account: s.Target.Account}
+	_, err = runner.Delete(ctx, cfn.DeleteOptions{
+		Stack: o.Target.Stack, ExecRoleARN: o.Target.ExecRoleARN, Retain: o.Retain,
+		ClientToken: id.New("deployer-delete"),
+	})
+	return err
 }
