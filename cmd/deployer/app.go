@@ -13,6 +13,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/advice"
 	"github.com/deployer-dev/deployer/internal/child"
+	"github.com/deployer-dev/deployer/internal/docgen"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/logx"
 	"github.com/deployer-dev/deployer/internal/output"
@@ -114,7 +115,7 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 	if err := a.parseInterruptible(func() error { return s.Parse(args, a.environ) }); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			s.Usage(a.io.out, sp.synopsis)
-			printExamples(a.io.out, sp.name)
+			docgen.PrintExamples(a.io.out, sp.name)
 		}
 		return err
 	}

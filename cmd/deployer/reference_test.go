@@ -22,41 +22,41 @@ var referenceDir = filepath.Join("..", "..", "docs", "reference")
 
 // manual collects the declarations the reference is generated from: every
 // command of commandTable with its settings exactly as runCommand declares
-// them (so -h and the page list the same flags) and its commandDoc, the
+// them (so -h and the page list the same flags) and its docgen.Doc, the
 // exit-code table and the advice table.
 func manual(t *testing.T) docgen.Manual {
 	t.Helper()
 	m := docgen.Manual{Variables: readDirectly, ExitCodes: exitcode.Meanings, Advice: advice.Entries()}
 	a := newTestApp(nil)
 	for _, sp := range commandTable() {
-		d := commandDocs[sp.name]
+		d, _ := docgen.DocOf(sp.name)
 		m.Commands = append(m.Commands, docgen.Command{
 			Name: sp.name, Summary: sp.summary, Synopsis: sp.synopsis, Settings: declaredSettings(a, sp, true).Docs(),
-			ExitCodes: d.exits, Examples: d.examples, Guide: d.guide, Notes: d.notes,
+			ExitCodes: d.ExitCodes, Examples: d.Examples, Guide: d.Guide, Notes: d.Notes,
 		})
 	}
 	return m
 }
 
 // TestEveryCommandHasExamplesAndExitCodes: a command added to the table
-// gets its line in commandDocs, and commandDocs names only real commands.
+// gets its line in docgen's table, and that table names only real commands.
 func TestEveryCommandHasExamplesAndExitCodes(t *testing.T) {
 	known := map[string]bool{}
 	for _, sp := range commandTable() {
 		known[sp.name] = true
-		d, ok := commandDocs[sp.name]
-		if !ok || len(d.examples) == 0 || len(d.exits) == 0 {
-			t.Errorf("command %q has no examples or exit codes in commandDocs (command_examples.go)", sp.name)
+		d, ok := docgen.DocOf(sp.name)
+		if !ok || len(d.Examples) == 0 || len(d.ExitCodes) == 0 {
+			t.Errorf("command %q has no examples or exit codes in internal/docgen/examples.go", sp.name)
 		}
-		for _, code := range d.exits {
+		for _, code := range d.ExitCodes {
 			if !slices.ContainsFunc(exitcode.Meanings, func(m exitcode.Meaning) bool { return m.Code == code }) {
 				t.Errorf("command %q: exit code %q is not in exitcode.Meanings", sp.name, code)
 			}
 		}
 	}
-	for name := range commandDocs {
+	for _, name := range docgen.Documented() {
 		if !known[name] {
-			t.Errorf("commandDocs has %q, which is not a command of the table", name)
+			t.Errorf("internal/docgen/examples.go has %q, which is not a command of the table", name)
 		}
 	}
 }
