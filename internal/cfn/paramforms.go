@@ -53,35 +53,8 @@ func parseParameterMap(m map[string]any, into *Inputs) error {
 // string holds one item only, or a part that is not a K=V or shorthand item:
 // then the whole string is one K=V whose value has spaces, as before.
 func splitOverrides(s string) (parts []string, ok bool) {
-	var cur strings.Builder
-	quote := byte(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\' && i+1 < len(s):
-			cur.WriteByte(c)
-			i++
-			cur.WriteByte(s[i])
-			continue
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == ' ' || c == '\t' || c == '\n':
-			if cur.Len() > 0 {
-				parts = append(parts, cur.String())
-				cur.Reset()
-			}
-			continue
-		}
-		cur.WriteByte(c)
-	}
-	if cur.Len() > 0 {
-		parts = append(parts, cur.String())
-	}
-	if quote != 0 || len(parts) < 2 {
+	parts, open := splitOutsideQuotes(s, func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }, false)
+	if open || len(parts) < 2 {
 		return nil, false
 	}
 	for _, p := range parts {
@@ -96,7 +69,7 @@ func splitOverrides(s string) (parts []string, ok bool) {
 // samUnquote is sam's _unquote_wrapped_quotes: a value wrapped in matching
 // single or double quotes loses them, then \ , \" and \' are unescaped.
 func samUnquote(v string) string {
-	if len(v) >= 2 && v[0] == v[len(v)-1] && (v[0] == '"' || v[0] == '\'') {
+	if quoted(v) {
 		v = v[1 : len(v)-1]
 	}
 	return strings.NewReplacer(`\ `, " ", `\"`, `"`, `\'`, "'").Replace(v)
@@ -150,9 +123,23 @@ func addShorthand(s string, into *Inputs) error {
 
 // splitShorthand splits on commas outside quotes and not escaped.
 func splitShorthand(s string) []string {
-	var out []string
+	parts, _ := splitOutsideQuotes(s, func(c byte) bool { return c == ',' }, true)
+	return parts
+}
+
+// splitOutsideQuotes splits s where sep says, except inside single or
+// double quotes and after a backslash (kept, as the unquoting that follows
+// reads it). Empty parts are kept only when keepEmpty; open reports a quote
+// left open at the end.
+func splitOutsideQuotes(s string, sep func(byte) bool, keepEmpty bool) (parts []string, open bool) {
 	var cur strings.Builder
 	quote := byte(0)
+	flush := func() {
+		if keepEmpty || cur.Len() > 0 {
+			parts = append(parts, cur.String())
+		}
+		cur.Reset()
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -167,14 +154,14 @@ func splitShorthand(s string) []string {
 			}
 		case c == '"' || c == '\'':
 			quote = c
-		case c == ',':
-			out = append(out, cur.String())
-			cur.Reset()
+		case sep(c):
+			flush()
 			continue
 		}
 		cur.WriteByte(c)
 	}
-	return append(out, cur.String())
+	flush()
+	return parts, quote != 0
 }
 
 func unquoteShorthand(v string) string {
