@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
@@ -18,18 +17,15 @@ import (
 
 // stacksetOptions is a parsed "cfn stackset deploy|delete".
 type stacksetOptions struct {
-	assume                          settings.AssumeConfig
-	name                            string
-	def                             settings.Definition
-	permission, adminRole, execRole string
-	autoDeploy, callAs, removal     string
-	retainOnRemoval, retainStacks   bool
-	ifExists                        bool
-	parallel, dryRun                bool
-	run                             fanoutSettings
-	timeout                         time.Duration
-	input                           stackset.Input
-	report                          settings.Report
+	assume           settings.AssumeConfig
+	own              settings.StackSet
+	def              settings.Definition
+	callAs           string
+	ifExists, dryRun bool
+	run              fanoutSettings
+	timeout          time.Duration
+	input            stackset.Input
+	report           settings.Report
 }
 
 var stacksetGroup = group{name: "cfn stackset",
@@ -60,20 +56,15 @@ var stacksetDeleteSpec = spec{
 
 func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) {
 	settings.Assume(s, &o.assume, a.host)
-	s.String(settings.Decl{Flag: "stack-set", Env: "DEPLOYER_STACK_SET", Value: "NAME", Help: "StackSet name"}, &o.name, func(v string) error {
-		if !settings.ValidStackName(v) {
-			return fmt.Errorf("%q is not a StackSet name (expected a letter then up to 127 letters, digits or -)", v)
-		}
-		return nil
-	})
+	settings.StackSetName(s, &o.own)
 	settings.CallAs.Bind(s, &o.callAs)
 	settings.FanoutRunGroup(s, &o.run.Fanout)
 	settings.Timeout(s, &o.timeout)
 	if verb == "delete" {
-		s.Bool(settings.Decl{Flag: "retain-stacks", Env: "DEPLOYER_RETAIN_STACKS", Help: "remove the instances from the StackSet but keep their stacks"}, &o.retainStacks)
+		settings.StackSetDelete(s, &o.own)
 		settings.IfExists.Bind(s, &o.ifExists)
 		s.After(func() error {
-			if o.name == "" {
+			if o.own.Name == "" {
 				return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
 			}
 			return o.run.runOptions(s, 0, targets.Tolerance{})
@@ -86,13 +77,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 	settings.ParameterOverrides.Bind(s, &o.def.ParamKVs)
 	settings.CapabilityList.Bind(s, &o.def.Caps)
 	settings.Tags.Bind(s, &o.def.Tags)
-	s.String(settings.Decl{Flag: "permission-model", Env: "DEPLOYER_PERMISSION_MODEL", Default: "self-managed", Value: "MODEL", Help: "self-managed (roles the kit adds) or service-managed (AWS Organizations, OU targets)"}, &o.permission, settings.OneOf("self-managed", "service-managed"))
-	s.String(settings.Decl{Flag: "administration-role-arn", Env: "DEPLOYER_ADMINISTRATION_ROLE_ARN", Value: "ARN", Help: "self-managed: administration role (default AWSCloudFormationStackSetAdministrationRole of this account)"}, &o.adminRole, nil)
-	s.String(settings.Decl{Flag: "execution-role-name", Env: "DEPLOYER_EXECUTION_ROLE_NAME", Value: "NAME", Help: "self-managed: execution role name in each target (default AWSCloudFormationStackSetExecutionRole)"}, &o.execRole, nil)
-	s.String(settings.Decl{Flag: "auto-deployment", Env: "DEPLOYER_AUTO_DEPLOYMENT", Value: "on|off", Help: "service-managed: deploy to accounts that join a target OU"}, &o.autoDeploy, settings.OneOf("on", "off"))
-	s.Bool(settings.Decl{Flag: "retain-stacks-on-account-removal", Env: "DEPLOYER_RETAIN_STACKS_ON_ACCOUNT_REMOVAL", Help: "service-managed: keep stacks of accounts that leave an OU"}, &o.retainOnRemoval)
-	s.String(settings.Decl{Flag: "removal", Env: "DEPLOYER_REMOVAL", Default: "delete", Value: "WHAT", Help: "instances no longer in the targets file: delete, retain (keep their stacks) or none"}, &o.removal, settings.OneOf("delete", "retain", "none"))
-	s.Bool(settings.Decl{Flag: "parallel-regions", Env: "DEPLOYER_PARALLEL_REGIONS", Help: "deploy the regions of an operation at once instead of in order"}, &o.parallel)
+	settings.StackSetDeploy(s, &o.own)
 	settings.DryRun.Bind(s, &o.dryRun)
 	settings.ReportGroup(s, &o.report)
 	s.After(func() error { return a.resolveStackset(s, o) })
@@ -100,7 +85,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 
 // resolveStackset reads the template, parameters and targets file.
 func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
-	if o.name == "" {
+	if o.own.Name == "" {
 		return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
 	}
 	if o.def.Template == "" || o.run.Targets == "" {
@@ -126,11 +111,11 @@ func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
 	}
 	r := stackset.Request{
 		Definition: stackset.Definition{
-			Name: o.name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfn.ParameterList(in.Values),
-			AdministrationRoleARN: o.adminRole, ExecutionRoleName: o.execRole, CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
+			Name: o.own.Name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfn.ParameterList(in.Values),
+			AdministrationRoleARN: o.own.AdminRole, ExecutionRoleName: o.own.ExecRole, CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
 		},
-		Capabilities: o.def.Caps, ServiceManaged: o.permission == "service-managed", AutoDeployment: o.autoDeploy,
-		RetainStacksOnAccountRemoval: o.retainOnRemoval, Removal: stackset.Removal(o.removal), Parallel: o.parallel,
+		Capabilities: o.def.Caps, ServiceManaged: o.own.Permission == "service-managed", AutoDeployment: o.own.AutoDeploy,
+		RetainStacksOnAccountRemoval: o.own.RetainOnRemoval, Removal: stackset.Removal(o.own.Removal), Parallel: o.own.Parallel,
 	}
 	if s.From("max-concurrency") != "" {
 		r.MaxConcurrency = &stackset.Limit{N: o.run.opts.MaxConcurrency}
@@ -171,8 +156,8 @@ func (a *app) runStacksetDelete(ctx context.Context, o *stacksetOptions, log zer
 // engine is what cfnrun needs of the resolved settings.
 func (o *stacksetOptions) engine() cfnrun.StackSetOptions {
 	return cfnrun.StackSetOptions{
-		Assume: o.assume, Name: o.name, Input: o.input, DryRun: o.dryRun, Timeout: o.timeout, Report: o.report, TargetsFile: o.run.Targets,
-		Delete: stackset.DeleteInput{Name: o.name, CallAs: types.CallAs(o.callAs), RetainStacks: o.retainStacks, IfExists: o.ifExists,
+		Assume: o.assume, Name: o.own.Name, Input: o.input, DryRun: o.dryRun, Timeout: o.timeout, Report: o.report, TargetsFile: o.run.Targets,
+		Delete: stackset.DeleteInput{Name: o.own.Name, CallAs: types.CallAs(o.callAs), RetainStacks: o.own.RetainStacks, IfExists: o.ifExists,
 			Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.run.opts.MaxConcurrency}}},
 	}
 }
