@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"github.com/rs/zerolog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
 )
@@ -45,59 +40,10 @@ func checkPlaceholders(from, pattern string, waves []targets.Wave) error {
 	return settings.PathPerTarget(from, pattern, waves)
 }
 
-// finish presents a fan-out run: the table on stderr, the summary and JUnit
-// files, then the exit code (an interrupt's own, else the summary's).
+// finish presents a fan-out run (output.Fanout) and returns its exit code.
 func (a *app) finish(ctx context.Context, o *fanoutSettings, sum targets.Summary) error {
-	var in *exitcode.Interrupted
-	if sum.Interrupted && errors.As(context.Cause(ctx), &in) {
-		sum.InterruptCode = exitcode.SignalCode(in.Signal)
-	}
-	a.presentSummary(sum)
-	if o.SummaryFile != "" {
-		data, err := targets.SummaryJSON(sum)
-		if err == nil {
-			err = a.files.File("", o.SummaryFile, data)
-		}
-		if err != nil {
-			return fmt.Errorf("--summary-file: %w", err)
-		}
-	}
-	if o.JUnitFile != "" {
-		data, err := targets.JUnit(sum)
-		if err == nil {
-			err = a.files.File("", o.JUnitFile, data)
-		}
-		if err != nil {
-			return fmt.Errorf("--junit-file: %w", err)
-		}
-	}
-	if sum.InterruptCode > 0 {
-		return in
-	}
-	if code := sum.ExitCode(); code != exitcode.OK {
-		return &exitcode.Error{Code: code, Err: errors.New(sum.Line())}
-	}
-	return nil
-}
-
-// presentSummary shows the run's table; with --log-format json, one line
-// carrying the summary file's content as a field instead.
-func (a *app) presentSummary(sum targets.Summary) {
-	if !a.lines.JSON() {
-		a.blocks.Write([]byte(targets.Table(sum)))
-		return
-	}
-	data, err := targets.SummaryJSON(sum)
-	var compact bytes.Buffer
-	if err == nil {
-		err = json.Compact(&compact, data)
-	}
-	log := zerolog.New(a.io.err).With().Timestamp().Logger()
-	if err != nil {
-		log.Info().Msg(sum.Line())
-		return
-	}
-	log.Info().RawJSON("summary", compact.Bytes()).Msg(sum.Line())
+	f := output.Fanout{Blocks: a.blocks, Err: a.io.err, JSON: a.lines.JSON(), Files: a.files, SummaryFile: o.SummaryFile, JUnitFile: o.JUnitFile}
+	return f.Finish(ctx, sum)
 }
 
 // regionConfig is cfg in another region.
