@@ -58,6 +58,9 @@ func (a *app) declareExecute(s *settings.Set, o *executeOptions) {
 		if o.plan, err = targets.DecodePlan(data, o.planFile); err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
 		}
+		if err := o.plan.Only(targets.KindCfn); err != nil {
+			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+		}
 		for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env} {
 			if err := checkPlaceholders(s.Source(flag), path, o.plan.Schedule()); err != nil {
 				return err

@@ -66,6 +66,9 @@ type PlanTarget struct {
 	Review
 	// TfPlan is the saved plan of a terraform entry (kind tf).
 	TfPlan
+	// Stacks are the stacks of a cdk entry, in dependency order; absent
+	// from other kinds, so their digests are as before.
+	Stacks []PlanStack `json:"stacks,omitempty"`
 }
 
 // Review is what a preview saw of one target, recorded in the plan so

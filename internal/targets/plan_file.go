@@ -112,11 +112,19 @@ func checkEntry(t PlanTarget) error {
 		if t.TfPlan != (TfPlan{}) {
 			return fmt.Errorf("tf_plan_* fields in a %s entry (expected none)", KindCfn)
 		}
+		if len(t.Stacks) > 0 {
+			return fmt.Errorf("stacks in a %s entry (expected none)", KindCfn)
+		}
 		return checkCfnEntry(t)
 	case KindTf:
+		if len(t.Stacks) > 0 {
+			return fmt.Errorf("stacks in a %s entry (expected none)", KindTf)
+		}
 		return checkTfEntry(t)
+	case KindCDK:
+		return checkCDKEntry(t)
 	}
-	return fmt.Errorf("kind %q is not one this deployer executes (expected %s or %s)", t.Kind, KindCfn, KindTf)
+	return fmt.Errorf("kind %q is not one this deployer executes (expected %s, %s or %s)", t.Kind, KindCfn, KindTf, KindCDK)
 }
 
 // checkCfnEntry checks a change-set entry against its own target: the
