@@ -7,7 +7,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
@@ -83,58 +82,13 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 	s.After(func() error { return a.resolveStackset(s, o) })
 }
 
-// resolveStackset reads the template, parameters and targets file.
-func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) error {
-	if o.own.Name == "" {
-		return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
-	}
-	if o.def.Template == "" || o.run.Targets == "" {
-		return exitcode.Usagef("--template and --targets: both are needed (expected --template FILE --targets FILE)")
-	}
-	tmpl, err := settings.LoadTemplate(o.def.Template, o.assume.KnownRegion(a.environ))
-	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("template"), err)
-	}
-	if err := o.run.load(s); err != nil {
-		return err
-	}
-	in, err := settings.Parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs)
-	if err != nil {
-		return err
-	}
-	waves, prefs, err := stackset.FromTargets(o.run.file, o.run.waves, func(files []string) ([]types.Parameter, error) {
-		tin, err := settings.Parameters("parameters of a target", "--parameter", files, nil)
-		return cfn.ParameterList(tin.Values), err
-	})
-	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
-	}
-	r := stackset.Request{
-		Definition: stackset.Definition{
-			Name: o.own.Name, Template: string(tmpl.Body), TemplateURL: tmpl.URL, Parameters: cfn.ParameterList(in.Values),
-			AdministrationRoleARN: o.own.AdminRole, ExecutionRoleName: o.own.ExecRole, CallAs: types.CallAs(o.callAs), Description: "deployed by deployer",
-		},
-		Capabilities: o.def.Caps, ServiceManaged: o.own.Permission == "service-managed", AutoDeployment: o.own.AutoDeploy,
-		RetainStacksOnAccountRemoval: o.own.RetainOnRemoval, Removal: stackset.Removal(o.own.Removal), Parallel: o.own.Parallel,
-	}
-	if s.From("max-concurrency") != "" {
-		r.MaxConcurrency = &stackset.Limit{N: o.run.opts.MaxConcurrency}
-	}
-	if t := o.run.opts.Tolerance; s.From("failure-tolerance") != "" {
-		r.FailureTolerance = &stackset.Limit{N: t.Count}
-		if t.IsPercent {
-			r.FailureTolerance = &stackset.Limit{N: t.Percent, Percent: true}
-		}
-	}
-	tags, err := settings.StackTags(s.Source("tag"), o.def.Tags)
-	if err != nil {
-		return err
-	}
-	r.Definition.Tags = cfn.TagList(tags)
-	if o.input, err = stackset.Build(r, waves, prefs); err != nil {
-		return exitcode.Usagef("%v", err)
-	}
-	return nil
+// resolveStackset reads the template, parameters and targets file
+// (settings.StackSetDeployInput).
+func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) (err error) {
+	var fl settings.Fleet
+	o.input, fl, err = settings.StackSetDeployInput(s, o.own, o.def, o.callAs, o.run.Fanout, o.assume.KnownRegion(a.environ))
+	o.run.file, o.run.waves, o.run.opts = fl.File, fl.Waves, fl.Opts
+	return err
 }
 
 func (a *app) runStacksetDeploy(ctx context.Context, o *stacksetOptions, log zerolog.Logger) error {
