@@ -23,10 +23,13 @@ type Options struct {
 	NotificationARNs []string          // over the manifest's when given
 	Force            bool
 	DryRun           bool // cdk diff: change sets made and deleted, nothing executed or published
-	ChangeSetName    string
-	Concurrency      int    // stacks in flight; order kept (0 or 1: one at a time)
-	ExecRoleARN      string // --cfn-role-arn: wins over the manifest's cfn-exec role
-	Approve          func(stack string, changes []cfn.Change) error
+	// KeepChangeSet, with DryRun, keeps each stack's change set and what
+	// the preview saw of it (cfn.Result.Review) for a plan (PlanStacks).
+	KeepChangeSet bool
+	ChangeSetName string
+	Concurrency   int    // stacks in flight; order kept (0 or 1: one at a time)
+	ExecRoleARN   string // --cfn-role-arn: wins over the manifest's cfn-exec role
+	Approve       func(stack string, changes []cfn.Change) error
 }
 
 // Deployer deploys placed stacks: bootstrap checked everywhere first, then

@@ -65,7 +65,7 @@ func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options, ready 
 	return r.Deploy(ctx, cfn.DeployOptions{
 		Stack: st.StackName, Template: tpl, ExecRoleARN: execRole, Inputs: in, Tags: tags,
 		Capabilities:     []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"},
-		NotificationARNs: notify, ChangeSetName: o.ChangeSetName, DryRun: o.DryRun,
+		NotificationARNs: notify, ChangeSetName: o.ChangeSetName, DryRun: o.DryRun, KeepChangeSet: o.KeepChangeSet,
 		TermProtection: st.TerminationProtection, Force: o.Force,
 		Guards: cfn.Guards{AllowReplacement: true, AllowDelete: true, Approve: o.Approve},
 		Ready:  ready,
