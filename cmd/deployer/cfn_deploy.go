@@ -79,7 +79,7 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 		return exitcode.Usagef("%s: %v", s.Source("template"), err)
 	}
 	if d.Template.Body != nil {
-		if o.packLocal, err = localRefs(s, o.def.Template, o.artifacts); err != nil {
+		if o.packLocal, err = settings.LocalRefs(s, o.def.Template, o.artifacts); err != nil {
 			return err
 		}
 	}

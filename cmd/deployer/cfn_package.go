@@ -6,7 +6,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/artifact"
 	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
@@ -44,7 +43,7 @@ func (a *app) declarePackage(s *settings.Set, o *packageOptions) {
 		if err := settings.RegularFile(o.template); err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("template"), err)
 		}
-		if _, err := localRefs(s, o.template, o.artifacts); err != nil {
+		if _, err := settings.LocalRefs(s, o.template, o.artifacts); err != nil {
 			return err
 		}
 		if o.artifacts.Bucket == "" {
@@ -65,24 +64,6 @@ func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Log
 		return fmt.Errorf("write the packaged template to stdout: %w", err)
 	}
 	return nil
-}
-
-// localRefs checks, before any call, that every local path of the template
-// exists inside its tree and that a bucket is set when one is needed.
-// It reports whether there is anything to package.
-func localRefs(s *settings.Set, template string, as settings.Artifacts) (bool, error) {
-	// Find never blocks (FIFOs and devices are refused, not read) and is
-	// bounded by the limits; a signal while it runs ends the process, as
-	// nothing has been touched yet.
-	refs, err := artifact.Find(context.Background(), template, as.PackLimits())
-	if err != nil {
-		return false, cfnrun.PackError(s.Source("template"), err)
-	}
-	if len(refs) > 0 && as.Bucket == "" {
-		r := refs[0]
-		return false, exitcode.Usagef("%s: resource %s property %s is the local path %q (expected --artifact-bucket BUCKET to upload it)", s.Source("template"), r.Resource, r.Property, r.Path)
-	}
-	return len(refs) > 0, nil
 }
 
 // checkPackageTargets: with --targets, every target gets a packaged

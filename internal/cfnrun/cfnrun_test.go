@@ -1,13 +1,10 @@
 package cfnrun
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/deployer-dev/deployer/internal/artifact"
-	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -30,17 +27,5 @@ func TestUploadOptionsPutAnAccountsArtifactsUnderItsPrefix(t *testing.T) {
 	got = UploadOptions(settings.Artifacts{Bucket: "b", Prefix: "{account}/{region}", Owner: "333333333333"}, "1", "2", "us-east-1")
 	if got.Prefix != "2/us-east-1" || got.ExpectedBucketOwner != "333333333333" {
 		t.Errorf("options = %+v, want the prefix filled in and the owner given", got)
-	}
-}
-
-func TestPackErrorIsBadInputOnlyForTheTemplatesOwnMistakes(t *testing.T) {
-	other := errors.New("network down")
-	if got := PackError("--template", other); got != other {
-		t.Errorf("PackError(other) = %v, want it unchanged", got)
-	}
-	err := PackError("DEPLOYER_TEMPLATE", &artifact.RefError{Resource: "Fn", Property: "Code", Path: "../x", Err: errors.New("outside the tree")})
-	var ee *exitcode.Error
-	if !errors.As(err, &ee) || ee.Code != exitcode.BadInput || !strings.HasPrefix(err.Error(), "DEPLOYER_TEMPLATE: ") {
-		t.Errorf("PackError(ref) = %v, want exit 2 naming where the template came from", err)
 	}
 }

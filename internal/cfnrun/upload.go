@@ -2,7 +2,6 @@ package cfnrun
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/artifact"
 	"github.com/deployer-dev/deployer/internal/assume"
-	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/runenv"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -64,23 +62,9 @@ func Pack(ctx context.Context, e *runenv.Env, cfg aws.Config, template string, o
 			Str("key", x.Key).Int64("bytes", x.Bytes).Msg(state)
 	})
 	if err != nil {
-		return nil, PackError("--template", err)
+		return nil, settings.PackError("--template", err)
 	}
 	return res.Template, nil
-}
-
-// PackError turns the packager's input errors into exit 2, naming from
-// (where the template came from) or --artifact-bucket.
-func PackError(from string, err error) error {
-	var ref *artifact.RefError
-	var region *artifact.RegionError
-	if errors.As(err, &ref) || errors.As(err, &region) {
-		if errors.Is(err, artifact.ErrNoBucket) {
-			from = "--artifact-bucket"
-		}
-		return exitcode.Usagef("%s: %v", from, err)
-	}
-	return err
 }
 
 // withTimeout bounds ctx by d (zero: no bound).
