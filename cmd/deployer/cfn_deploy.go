@@ -12,6 +12,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -92,7 +93,7 @@ func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
 	if d.Tags, err = settings.StackTags(s.Source("tag"), o.def.Tags); err != nil {
 		return err
 	}
-	if err := awsCLIHabits(s, o); err != nil {
+	if err := o.awsCLI.Apply(s, d, o.fanout.Targets); err != nil {
 		return err
 	}
 	if d.KeepChangeSet && !d.DryRun {
@@ -123,7 +124,7 @@ func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logge
 	}
 	if o.awsCLI.NoExecute && !res.NoChanges && res.ChangeSetID != "" {
 		a.say("Change set %s created and kept, not executed (--no-execute-changeset). To execute it:\n  %s",
-			res.ChangeSetID, executeCommand(o.assume.Assume.RoleARNs, res.ChangeSetID))
+			res.ChangeSetID, output.ExecuteCommand(o.assume.Assume.RoleARNs, res.ChangeSetID))
 	}
 	if res.NoChanges {
 		detail := "."

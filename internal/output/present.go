@@ -103,3 +103,14 @@ func dash(s string) string {
 	}
 	return s
 }
+
+// ExecuteCommand is how to execute a kept change set as the same roles.
+func ExecuteCommand(roles []string, changeSet string) string {
+	var b strings.Builder
+	b.WriteString("deployer exec")
+	for _, r := range roles {
+		b.WriteString(" --role-arn " + r)
+	}
+	b.WriteString(" -- aws cloudformation execute-change-set --change-set-name " + changeSet)
+	return b.String()
+}

@@ -79,3 +79,11 @@ func TestFanoutFinishInterruptKeepsTheSignalsCode(t *testing.T) {
 		t.Errorf("got %v, want the interrupt", err)
 	}
 }
+
+func TestExecuteCommandAssumesTheSameRoles(t *testing.T) {
+	got := ExecuteCommand([]string{"arn:aws:iam::1:role/a", "arn:aws:iam::2:role/b"}, "arn:cs")
+	want := "deployer exec --role-arn arn:aws:iam::1:role/a --role-arn arn:aws:iam::2:role/b -- aws cloudformation execute-change-set --change-set-name arn:cs"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
