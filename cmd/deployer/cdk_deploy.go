@@ -35,6 +35,7 @@ type cdkDeployOptions struct {
 	timeout time.Duration
 	report  settings.Report
 	fanout  fanoutSettings
+	plan    *cdkPlan // a preview's stacks by target, with --plan-file
 }
 
 func cdkSpec(verb, summary string) spec {
@@ -75,6 +76,10 @@ func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	if o.verb == "diff" {
 		return
 	}
+	// deploy --targets --dry-run --plan-file: every target's change sets
+	// kept and written as a plan (cdk_plan.go).
+	settings.DryRun.Bind(s, &d.DryRun)
+	settings.PlanFile.Bind(s, &o.fanout.planFile)
 	settings.Tags.Bind(s, &o.tags)
 	settings.NotificationARNs.Bind(s, &d.NotificationARNs)
 	settings.Force.Bind(s, &d.Force)
@@ -113,6 +118,9 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 		d.Approve = cdk.Approver(o.asm.cdk.RequireApproval)
 	}
 	if err := o.fanout.load(s); err != nil {
+		return err
+	}
+	if err := o.checkPlan(s); err != nil {
 		return err
 	}
 	return o.checkTargets(s)

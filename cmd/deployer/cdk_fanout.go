@@ -54,6 +54,11 @@ func (a *app) runCDKFanout(ctx context.Context, o *cdkDeployOptions, log zerolog
 		}
 		return r
 	})
+	if o.plan != nil {
+		if err := a.writeCDKPlan(o, sum, log); err != nil {
+			return err
+		}
+	}
 	return a.finish(ctx, &o.fanout, sum)
 }
 
@@ -65,5 +70,8 @@ func (a *app) cdkTarget(ctx context.Context, fl *targets.Fleet, o *cdkDeployOpti
 		return nil, err
 	}
 	results, err := a.cdkIn(ctx, o, s, cdk.Environment{Account: t.Account, Region: t.Region}, t.ID(), log)
+	if o.plan != nil {
+		o.plan.add(t.ID(), cdk.PlanStacks(ctx, results, o.deploy))
+	}
 	return cdk.Folded(results), err
 }
