@@ -45,14 +45,8 @@ run "deployer cfn <verb> -h" for the flags of a verb.
 `
 
 // changeSetName is a readable, unique change set name (cdk deploy's).
-func (a *app) changeSetName() string { return cfnrun.ChangeSetName(buildID(a.environ), a.host.Now()) }
-
-// buildID is the CI build's id, readable in change set names.
-func buildID(environ []string) string {
-	if build := settings.Lookup(environ, "CODEBUILD_BUILD_ID"); build != "" {
-		return build
-	}
-	return settings.Lookup(environ, "CODEPIPELINE_EXECUTION_ID")
+func (a *app) changeSetName() string {
+	return cfnrun.ChangeSetName(settings.BuildID(a.environ), a.host.Now())
 }
 
 // errHelp ends a run whose help a dispatcher printed: exit 0.

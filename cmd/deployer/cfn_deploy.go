@@ -140,7 +140,7 @@ func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logge
 func (o *deployOptions) engine(environ []string) cfnrun.Options {
 	return cfnrun.Options{
 		Assume: o.assume, Def: o.def, Deploy: o.deploy, Artifacts: o.artifacts, Outputs: o.outputs, Report: o.report,
-		Timeout: o.timeout, CancelOnInterrupt: o.cancelOnInterrupt, PackLocal: o.packLocal, BuildID: buildID(environ),
+		Timeout: o.timeout, CancelOnInterrupt: o.cancelOnInterrupt, PackLocal: o.packLocal, BuildID: settings.BuildID(environ),
 		TargetsFile: o.fanout.Targets, Waves: o.fanout.waves, Run: o.fanout.opts, PlanFile: o.fanout.planFile,
 	}
 }

@@ -36,7 +36,7 @@ var envSpec = spec{
 // env prints the assumed credentials on stdout. This is the one place
 // secrets are written, because the user asked for them, and only to stdout.
 func (a *app) env(ctx context.Context, o *envOptions, log zerolog.Logger) error {
-	s, creds, err := a.credentials(ctx, o.assume, log)
+	s, creds, err := a.runEnv().Credentials(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ var execSpec = spec{
 // exec runs the command with the target credentials and passes its exit code
 // through unchanged.
 func (a *app) exec(ctx context.Context, o *execOptions, log zerolog.Logger) error {
-	s, creds, err := a.credentials(ctx, o.assume, log)
+	s, creds, err := a.runEnv().Credentials(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
@@ -11,14 +10,10 @@ import (
 	"github.com/deployer-dev/deployer/internal/targets"
 )
 
-// session, credentials, newFleet and writeOutputs are the run context's,
+// session, newFleet and writeOutputs are the run context's,
 // by the names the command files still call.
 func (a *app) session(ctx context.Context, c settings.AssumeConfig, log zerolog.Logger) (*assume.Session, error) {
 	return a.runEnv().Session(ctx, c, log)
-}
-
-func (a *app) credentials(ctx context.Context, c settings.AssumeConfig, log zerolog.Logger) (*assume.Session, aws.Credentials, error) {
-	return a.runEnv().Credentials(ctx, c, log)
 }
 
 func (a *app) newFleet(ctx context.Context, base settings.AssumeConfig, log zerolog.Logger) (*targets.Fleet, error) {

@@ -230,6 +230,15 @@ func Lookup(environ []string, name string) string {
 	return ""
 }
 
+// BuildID is the CI build's id (CodeBuild's, else CodePipeline's), readable
+// in change set names.
+func BuildID(environ []string) string {
+	if build := Lookup(environ, "CODEBUILD_BUILD_ID"); build != "" {
+		return build
+	}
+	return Lookup(environ, "CODEPIPELINE_EXECUTION_ID")
+}
+
 // Parse reads args and environ, resolves every setting, runs the After
 // checks, and returns flag.ErrHelp when help was asked for. Every error is
 // an exit-2 error naming the flag or variable it came from.

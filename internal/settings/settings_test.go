@@ -164,3 +164,16 @@ func TestUsageAndDocsShowVariablesAndDefaults(t *testing.T) {
 		t.Errorf("Docs()[0] = %+v, want --stack NAME read from DEPLOYER_STACK", docs)
 	}
 }
+
+func TestBuildIDPrefersCodeBuildsOverCodePipelines(t *testing.T) {
+	both := []string{"CODEPIPELINE_EXECUTION_ID=pipe-1", "CODEBUILD_BUILD_ID=proj:build-1"}
+	if got := BuildID(both); got != "proj:build-1" {
+		t.Errorf("both set: got %q, want CodeBuild's", got)
+	}
+	if got := BuildID(both[:1]); got != "pipe-1" {
+		t.Errorf("CodePipeline's only: got %q", got)
+	}
+	if got := BuildID(nil); got != "" {
+		t.Errorf("none: got %q, want empty", got)
+	}
+}
