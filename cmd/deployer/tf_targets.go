@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
@@ -63,33 +61,9 @@ func tfPlanSetting(s *settings.Set, o *tfOptions) error {
 	if o.tf.Options.Verb != "apply" {
 		return nil
 	}
-	if err := settings.RegularFile(o.fanout.planFile); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-	}
-	data, err := os.ReadFile(o.fanout.planFile)
+	plan, err := tfrun.ReadPlan(s.Source("plan-file"), o.fanout.planFile, o.fanout.waves, o.fanout.Targets, o.tf.Options.Dir)
 	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-	}
-	plan, err := targets.DecodePlan(data, o.fanout.planFile)
-	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-	}
-	known := map[string]targets.Target{}
-	for _, t := range targets.Flatten(o.fanout.waves) {
-		known[t.ID()] = t
-	}
-	for _, w := range plan.Waves {
-		for _, pt := range w.Targets {
-			if pt.Kind != targets.KindTf {
-				return exitcode.Usagef("%s: target %s is a %s entry (expected a plan written by tf plan --targets; cfn plans run with cfn execute)", s.Source("plan-file"), pt.ID(), pt.Kind)
-			}
-			if _, ok := known[pt.ID()]; !ok {
-				return exitcode.Usagef("%s: target %s is not in %s (expected the targets file of the preview)", s.Source("plan-file"), pt.ID(), o.fanout.Targets)
-			}
-			if err := tfrun.CheckSavedPlan(o.tf.Options.Dir, pt); err != nil {
-				return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-			}
-		}
+		return err
 	}
 	o.tfPlan = plan
 	return nil

@@ -2,12 +2,14 @@ package tfrun
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/runenv"
+	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
 	"github.com/deployer-dev/deployer/internal/tf"
 )
@@ -24,6 +26,42 @@ func CheckSavedPlan(dir string, pt targets.PlanTarget) error {
 		return fmt.Errorf("target %s: saved plan %s changed since the preview (%s, the plan records %s); plan again", pt.ID(), pt.PlanFile, sum, pt.PlanSHA256)
 	}
 	return nil
+}
+
+// ReadPlan reads the deployer plan "tf apply --targets --plan-file" runs
+// and checks it before any call: every entry is a tf entry, of a target of
+// waves (from targetsFile), whose saved plan under dir is the one the
+// preview made. from names where the path came from; every error is exit 2.
+func ReadPlan(from, path string, waves []targets.Wave, targetsFile, dir string) (*targets.Plan, error) {
+	if err := settings.RegularFile(path); err != nil {
+		return nil, exitcode.Usagef("%s: %v", from, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, exitcode.Usagef("%s: %v", from, err)
+	}
+	plan, err := targets.DecodePlan(data, path)
+	if err != nil {
+		return nil, exitcode.Usagef("%s: %v", from, err)
+	}
+	known := map[string]targets.Target{}
+	for _, t := range targets.Flatten(waves) {
+		known[t.ID()] = t
+	}
+	for _, w := range plan.Waves {
+		for _, pt := range w.Targets {
+			if pt.Kind != targets.KindTf {
+				return nil, exitcode.Usagef("%s: target %s is a %s entry (expected a plan written by tf plan --targets; cfn plans run with cfn execute)", from, pt.ID(), pt.Kind)
+			}
+			if _, ok := known[pt.ID()]; !ok {
+				return nil, exitcode.Usagef("%s: target %s is not in %s (expected the targets file of the preview)", from, pt.ID(), targetsFile)
+			}
+			if err := CheckSavedPlan(dir, pt); err != nil {
+				return nil, exitcode.Usagef("%s: %v", from, err)
+			}
+		}
+	}
+	return plan, nil
 }
 
 // writePlan records a "tf plan --targets" preview: every target's saved

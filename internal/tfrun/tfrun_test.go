@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
 )
@@ -53,5 +54,19 @@ func TestCheckSavedPlanRefusesAMissingOrChangedPlan(t *testing.T) {
 	pt.PlanSHA256 = sum
 	if err := CheckSavedPlan(dir, pt); err != nil {
 		t.Fatalf("reviewed plan: %v, want nil", err)
+	}
+}
+
+func TestReadPlanRefusesWhatIsNotAPlanAsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	notPlan := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(notPlan, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "none.json"), notPlan, dir} {
+		_, err := ReadPlan("DEPLOYER_PLAN_FILE", path, nil, "targets.yaml", dir)
+		if exitcode.Of(err) != exitcode.BadInput || !strings.HasPrefix(err.Error(), "DEPLOYER_PLAN_FILE: ") {
+			t.Errorf("%s: got %v (exit %d), want exit 2 naming where the path came from", path, err, exitcode.Of(err))
+		}
 	}
 }
