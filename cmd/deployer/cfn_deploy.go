@@ -157,10 +157,8 @@ func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
 	if f.planFile != "" {
 		o.deploy.KeepChangeSet = true
 	}
-	for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env, "changes-file": o.outputs.Changes} {
-		if err := checkPlaceholders(s.Source(flag), path, f.waves); err != nil {
-			return err
-		}
+	if err := o.outputs.PerTarget(s, f.waves); err != nil {
+		return err
 	}
 	return o.report.CheckPaths(s)
 }

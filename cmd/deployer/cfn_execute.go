@@ -61,10 +61,8 @@ func (a *app) declareExecute(s *settings.Set, o *executeOptions) {
 		if err := o.plan.Only(targets.KindCfn); err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
 		}
-		for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env} {
-			if err := checkPlaceholders(s.Source(flag), path, o.plan.Schedule()); err != nil {
-				return err
-			}
+		if err := o.outputs.PerTarget(s, o.plan.Schedule()); err != nil {
+			return err
 		}
 		tol := targets.Tolerance{}
 		if o.plan.FailureTolerance != "" {

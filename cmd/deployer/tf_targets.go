@@ -36,10 +36,8 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 	}); err != nil {
 		return exitcode.Usagef("%s: %v", s.Source("backend-key"), err)
 	}
-	for flag, path := range map[string]string{"outputs-file": o.outputs.File, "outputs-env": o.outputs.Env, "changes-file": o.outputs.Changes} {
-		if err := checkPlaceholders(s.Source(flag), path, o.fanout.waves); err != nil {
-			return err
-		}
+	if err := o.outputs.PerTarget(s, o.fanout.waves); err != nil {
+		return err
 	}
 	return o.report.CheckPaths(s)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/targets"
 )
 
 func parseFleet(t *testing.T, args ...string) (Fleet, error) {
@@ -44,5 +45,22 @@ func TestLoadFleetReadsTheWavesAndTheFlagsOverTheFile(t *testing.T) {
 	}
 	if len(fl.Waves) != 1 || fl.Opts.MaxConcurrency != 3 {
 		t.Errorf("fleet = %d waves, concurrency %d; want 1 wave, the flag's 3", len(fl.Waves), fl.Opts.MaxConcurrency)
+	}
+}
+
+func TestOutputsPerTargetNamesTheFlagOfAPathSharedByTargets(t *testing.T) {
+	var o Outputs
+	s := New("cfn deploy", "")
+	OutputsGroup(s, &o, true)
+	if err := s.Parse([]string{"--outputs-file", "out/{account}-{region}.json", "--changes-file", "changes.json"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waves := []targets.Wave{{Name: "one", Targets: []targets.Target{{Account: "111111111111", Region: "eu-west-1"}, {Account: "111111111111", Region: "us-east-1"}}}}
+	err := o.PerTarget(s, waves)
+	if exitcode.Of(err) != exitcode.BadInput || !strings.HasPrefix(err.Error(), "--changes-file: ") {
+		t.Errorf("got %v, want exit 2 naming --changes-file", err)
+	}
+	if err := o.PerTarget(s, waves[:0]); err != nil {
+		t.Errorf("no targets: %v", err)
 	}
 }

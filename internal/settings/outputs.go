@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/deployer-dev/deployer/internal/envfile"
+	"github.com/deployer-dev/deployer/internal/targets"
 )
 
 // The outputs group: which files a run writes its results to. In a
@@ -33,4 +34,16 @@ func OutputsGroup(s *Set, o *Outputs, changes bool) {
 	if changes {
 		ChangesFile.Bind(s, &o.Changes)
 	}
+}
+
+// PerTarget refuses, with many targets, an output file (--outputs-file,
+// --outputs-env, --changes-file) that is not a file of its own for each
+// target of waves.
+func (o Outputs) PerTarget(s *Set, waves []targets.Wave) error {
+	for _, f := range []struct{ flag, path string }{{"outputs-file", o.File}, {"outputs-env", o.Env}, {"changes-file", o.Changes}} {
+		if err := PathPerTarget(s.Source(f.flag), f.path, waves); err != nil {
+			return err
+		}
+	}
+	return nil
 }
