@@ -35,7 +35,8 @@ type cdkDeployOptions struct {
 	timeout time.Duration
 	report  settings.Report
 	fanout  fanoutSettings
-	plan    *cdkPlan // a preview's stacks by target, with --plan-file
+	plan    *cdkPlan      // a preview's stacks by target, with --plan-file
+	exec    *targets.Plan // a reviewed plan to execute, --plan-file without --dry-run
 }
 
 func cdkSpec(verb, summary string) spec {
@@ -152,27 +153,8 @@ func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog
 // the outcome; owner names the target for the writer ("" for a single run).
 func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session, env cdk.Environment, owner string, log zerolog.Logger) ([]cdk.StackResult, error) {
 	p := a.presenter(log, owner)
-	deps := cdk.Deps{Log: log,
-		Access: &cdk.RoleAccess{Base: s.Config, RoleARN: s.RoleARN, Account: s.Target.Account, Identity: s.Target.ARN,
-			SessionName: o.assume.Assume.SessionName, Log: log,
-			STS: func(c aws.Config) stscreds.AssumeRoleAPIClient { return a.clients.sts(c) }},
-		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) },
-		Runner: func(cfg aws.Config, region string) *cfn.Runner {
-			api := a.clients.cfn(cfg)
-			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
-		},
-		SourceIdentity: func(ctx context.Context) string {
-			id, err := assume.CallerIdentity(ctx, a.clients.sts(s.Config))
-			if err != nil {
-				return ""
-			}
-			return id.Account
-		},
-	}
-	out, err := cdk.Run(ctx, deps, cdk.RunOptions{Verb: o.verb, Stacks: o.asm.stacks, Env: env,
-		SourceAccount: s.Target.Account, AssetParallelism: o.asm.cdk.AssetParallelism,
-		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
-		Deploy: o.deploy})
+	deps := a.cdkDeps(o, s, p, log)
+	out, err := cdk.Run(ctx, deps, a.cdkRunOptions(o, s, env))
 	if o.verb == cdk.VerbPublish {
 		if err == nil {
 			a.say("Published %d assets (%d uploaded, %d already there)", len(out.Published), out.Uploaded(), len(out.Published)-out.Uploaded())
@@ -227,4 +209,33 @@ func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session,
 		}
 	}
 	return results, err
+}
+
+// cdkDeps is what internal/cdk needs from this command, with one session.
+func (a *app) cdkDeps(o *cdkDeployOptions, s *assume.Session, p *output.Presenter, log zerolog.Logger) cdk.Deps {
+	return cdk.Deps{Log: log,
+		Access: &cdk.RoleAccess{Base: s.Config, RoleARN: s.RoleARN, Account: s.Target.Account, Identity: s.Target.ARN,
+			SessionName: o.assume.Assume.SessionName, Log: log,
+			STS: func(c aws.Config) stscreds.AssumeRoleAPIClient { return a.clients.sts(c) }},
+		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) },
+		Runner: func(cfg aws.Config, region string) *cfn.Runner {
+			api := a.clients.cfn(cfg)
+			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
+		},
+		SourceIdentity: func(ctx context.Context) string {
+			id, err := assume.CallerIdentity(ctx, a.clients.sts(s.Config))
+			if err != nil {
+				return ""
+			}
+			return id.Account
+		},
+	}
+}
+
+// cdkRunOptions is the run in env, agnostic stacks placed there.
+func (a *app) cdkRunOptions(o *cdkDeployOptions, s *assume.Session, env cdk.Environment) cdk.RunOptions {
+	return cdk.RunOptions{Verb: o.verb, Stacks: o.asm.stacks, Env: env,
+		SourceAccount: s.Target.Account, AssetParallelism: o.asm.cdk.AssetParallelism,
+		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
+		Deploy: o.deploy}
 }

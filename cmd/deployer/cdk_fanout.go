@@ -45,6 +45,9 @@ func (a *app) runCDKFanout(ctx context.Context, o *cdkDeployOptions, log zerolog
 	}
 	opts := o.fanout.opts
 	opts.Progress = targets.LogProgress{Log: log}
+	if o.exec != nil {
+		return a.finish(ctx, &o.fanout, a.executeCDKPlan(ctx, fl, o, opts, log))
+	}
 	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.cdkTarget(ctx, fl, o, t, tlog)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/cdk"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
@@ -28,17 +30,18 @@ func (p *cdkPlan) add(id string, stacks []targets.PlanStack) {
 	p.stacks[id] = stacks
 }
 
-// checkPlan: --plan-file is the plan of a many-targets preview, so it needs
-// --targets and --dry-run; the preview then keeps every change set.
+// checkPlan: --plan-file is the plan of a many-targets run, so it needs
+// --targets. With --dry-run the preview keeps every change set and writes
+// the plan; without, the plan is read and executed (readPlan).
 func (o *cdkDeployOptions) checkPlan(s *settings.Set) error {
 	if o.fanout.planFile == "" {
 		return nil
 	}
 	switch {
 	case o.fanout.file == nil:
-		return exitcode.Usagef("%s: a plan needs --targets FILE (expected cdk deploy --targets FILE --dry-run --plan-file PLAN)", s.Source("plan-file"))
+		return exitcode.Usagef("%s: a plan needs --targets FILE (expected cdk deploy --targets FILE [--dry-run] --plan-file PLAN)", s.Source("plan-file"))
 	case !o.deploy.DryRun:
-		return exitcode.Usagef("%s without --dry-run: executing a cdk plan is not built yet (expected cdk deploy --targets FILE --dry-run --plan-file PLAN, which writes one for review)", s.Source("plan-file"))
+		return o.readPlan(s)
 	}
 	o.deploy.KeepChangeSet = true
 	o.plan = &cdkPlan{stacks: map[string][]targets.PlanStack{}}
@@ -71,6 +74,61 @@ func (a *app) writeCDKPlan(o *cdkDeployOptions, sum targets.Summary, log zerolog
 	if err != nil {
 		return fmt.Errorf("--plan-file: %w", err)
 	}
-	log.Info().Str("plan", path).Msg("plan written: every target's change sets, kept for review")
+	log.Info().Str("plan", path).Msg("plan written: review it, then run deployer cdk deploy --targets with --plan-file and without --dry-run")
 	return nil
+}
+
+// readPlan reads the reviewed plan to execute: cdk entries only, each of a
+// target of the targets file. Its waves are run; the file gives the run's
+// concurrency and tolerance, as for a deploy.
+func (o *cdkDeployOptions) readPlan(s *settings.Set) error {
+	path := o.fanout.planFile
+	if err := settings.RegularFile(path); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	}
+	if o.exec, err = targets.DecodePlan(data, path); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	}
+	if err := o.exec.Only(targets.KindCDK); err != nil {
+		return exitcode.Usagef("%s: %v (expected a plan written by cdk deploy --targets --dry-run --plan-file)", s.Source("plan-file"), err)
+	}
+	inFile := map[string]bool{}
+	for _, t := range targets.Flatten(o.fanout.waves) {
+		inFile[t.ID()] = true
+	}
+	for _, t := range targets.Flatten(o.exec.Schedule()) {
+		if !inFile[t.ID()] {
+			return exitcode.Usagef("%s: target %s is not in %s (expected the targets file the preview ran)", s.Source("plan-file"), t.ID(), s.Source("targets"))
+		}
+	}
+	return nil
+}
+
+// executeCDKPlan executes the reviewed plan target by target, in its waves:
+// each target's planned stacks published and their change sets executed,
+// exactly those (cdk.ExecutePlan).
+func (a *app) executeCDKPlan(ctx context.Context, fl *targets.Fleet, o *cdkDeployOptions, opts targets.Options, log zerolog.Logger) targets.Summary {
+	entries := map[string]targets.PlanTarget{}
+	for _, w := range o.exec.Waves {
+		for _, t := range w.Targets {
+			entries[t.ID()] = t
+		}
+	}
+	return o.exec.Execute(ctx, opts, func(ctx context.Context, t targets.Target) targets.Result {
+		tlog := log.With().Str("target", t.ID()).Logger()
+		s, err := fl.Session(ctx, t, tlog)
+		var results []cdk.StackResult
+		if err == nil {
+			env := cdk.Environment{Account: t.Account, Region: t.Region}
+			results, err = cdk.ExecutePlan(ctx, a.cdkDeps(o, s, a.presenter(tlog, t.ID()), tlog), a.cdkRunOptions(o, s, env), entries[t.ID()])
+		}
+		if err != nil {
+			tlog.Error().Msg(err.Error())
+		}
+		return targets.DeployResult(ctx, cdk.Folded(results), err)
+	})
 }

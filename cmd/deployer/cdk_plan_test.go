@@ -14,12 +14,13 @@ import (
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
 
-// TestCDKPreviewWritesAPlan previews one agnostic stack in two accounts
+// TestCDKPreviewThenExecuteThePlan previews one agnostic stack in two accounts
 // with --dry-run --plan-file: each account gets a change set that is kept,
 // nothing is published or executed, and the plan holds one cdk entry per
-// target with that stack's change set and the target's deploy role. The
-// plan is not one cfn execute runs, and cdk deploy does not execute it yet.
-func TestCDKPreviewWritesAPlan(t *testing.T) {
+// target with that stack's change set and the target's deploy role. cfn
+// execute refuses it, a tampered copy is refused, and cdk deploy
+// --plan-file executes it: both accounts deployed, no change set made.
+func TestCDKPreviewThenExecuteThePlan(t *testing.T) {
 	e, calls := cdkEnv(t)
 	app := cdkAssembly(t)
 	accounts := []string{"333333333333", "444444444444"}
@@ -66,8 +67,31 @@ func TestCDKPreviewWritesAPlan(t *testing.T) {
 	if r := e.Run("cfn", "execute", "--plan-file", plan); r.Code != 2 || !strings.Contains(r.Stderr, "is a cdk entry") {
 		t.Errorf("cfn execute of a cdk plan: exit %d, want 2 naming the kind:\n%s", r.Code, r.Stderr)
 	}
+	// A plan edited after the review: refused before any call.
+	tampered := filepath.Join(e.Dir, "tampered.json")
+	if err := os.WriteFile(tampered, []byte(strings.Replace(string(data), `"Agnostic"`, `"Other"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = e.Run("cdk", "deploy", "--app", app, "--targets", file, "--plan-file", tampered, "Agnostic")
+	if _, puts, cs := calls.snapshot(); r.Code != 2 || !strings.Contains(r.Stderr, "does not match the content") || len(puts)+len(cs) > 0 {
+		t.Errorf("tampered plan: exit %d, uploads %v, change sets %v; want 2 and nothing touched:\n%s", r.Code, puts, cs, r.Stderr)
+	}
+	// The reviewed plan: assets published, exactly those change sets
+	// executed, none made.
 	r = e.Run("cdk", "deploy", "--app", app, "--targets", file, "--plan-file", plan, "Agnostic")
-	if _, puts, cs := calls.snapshot(); r.Code != 2 || !strings.Contains(r.Stderr, "not built yet") || len(puts)+len(cs) > 0 {
-		t.Errorf("cdk deploy --plan-file without --dry-run: exit %d, uploads %v, change sets %v; want 2 and nothing touched:\n%s", r.Code, puts, cs, r.Stderr)
+	_, puts, cs := calls.snapshot()
+	if r.Code != 0 || len(cs) > 0 || len(puts) != 4 {
+		t.Fatalf("execute: exit %d, uploads %v, change sets made %v; want 0, 2 per account and none made:\n%s", r.Code, puts, cs, r.Stderr)
+	}
+	for _, acct := range accounts {
+		st, err := cloudformation.NewFromConfig(accountConfig(t, e, acct, testenv.Region)).DescribeStacks(context.Background(),
+			&cloudformation.DescribeStacksInput{StackName: aws.String("Agnostic")})
+		if err != nil || len(st.Stacks) != 1 || st.Stacks[0].StackStatus != "CREATE_COMPLETE" {
+			t.Errorf("%s: stack after execute: %v %+v, want CREATE_COMPLETE", acct, err, st)
+		}
+	}
+	// Executed once: the change sets are gone, so a second run is stale.
+	if r := e.Run("cdk", "deploy", "--app", app, "--targets", file, "--plan-file", plan, "Agnostic"); r.Code == 0 {
+		t.Errorf("the same plan executed twice: exit 0\n%s", r.Stderr)
 	}
 }

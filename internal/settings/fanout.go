@@ -34,7 +34,7 @@ var (
 // --targets --dry-run" and "tf plan --targets" write and "cfn execute" and
 // "tf apply --targets" run. One name, one kind of file.
 var PlanFile = str("plan", Decl{Flag: "plan-file", Env: "DEPLOYER_PLAN_FILE", Value: "FILE",
-	Help: "plan of a many-targets preview: cfn deploy, cdk deploy --targets --dry-run and tf plan --targets write it (every change set kept, every saved plan with its checksum); cfn execute and tf apply --targets run exactly that"}, nil)
+	Help: "plan of a many-targets preview: cfn deploy, cdk deploy --targets --dry-run and tf plan --targets write it (every change set kept, every saved plan with its checksum); cfn execute, cdk deploy --targets and tf apply --targets run exactly that"}, nil)
 
 // Fanout is the resolved fan-out group, as given.
 type Fanout struct {
