@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -48,15 +47,9 @@ func (a *app) declareExecute(s *settings.Set, o *executeOptions) {
 		if o.planFile == "" {
 			return exitcode.Usagef("--plan-file: no plan given (expected --plan-file FILE from cfn deploy --targets --dry-run --plan-file)")
 		}
-		if err := settings.RegularFile(o.planFile); err != nil {
-			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-		}
-		data, err := os.ReadFile(o.planFile)
-		if err != nil {
-			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-		}
-		if o.plan, err = targets.DecodePlan(data, o.planFile); err != nil {
-			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+		var err error
+		if o.plan, err = settings.ReadPlan(s.Source("plan-file"), o.planFile); err != nil {
+			return err
 		}
 		if err := o.plan.Only(targets.KindCfn); err != nil {
 			return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)

@@ -73,3 +73,20 @@ func PathPerTarget(from, pattern string, waves []targets.Wave) error {
 	}
 	return nil
 }
+
+// ReadPlan reads a plan file written by a many-targets preview; from names
+// where the path came from, and every error is exit 2.
+func ReadPlan(from, path string) (*targets.Plan, error) {
+	if err := RegularFile(path); err != nil {
+		return nil, exitcode.Usagef("%s: %v", from, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, exitcode.Usagef("%s: %v", from, err)
+	}
+	plan, err := targets.DecodePlan(data, path)
+	if err != nil {
+		return nil, exitcode.Usagef("%s: %v", from, err)
+	}
+	return plan, nil
+}

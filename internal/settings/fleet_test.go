@@ -64,3 +64,17 @@ func TestOutputsPerTargetNamesTheFlagOfAPathSharedByTargets(t *testing.T) {
 		t.Errorf("no targets: %v", err)
 	}
 }
+
+func TestReadPlanIsBadInputNamingWhereThePathCameFrom(t *testing.T) {
+	dir := t.TempDir()
+	notPlan := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(notPlan, []byte(`{"version": 1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "none.json"), notPlan, dir} {
+		_, err := ReadPlan("--plan-file", path)
+		if exitcode.Of(err) != exitcode.BadInput || !strings.HasPrefix(err.Error(), "--plan-file: ") {
+			t.Errorf("%s: got %v (exit %d), want exit 2 naming --plan-file", path, err, exitcode.Of(err))
+		}
+	}
+}

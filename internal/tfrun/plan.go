@@ -2,7 +2,6 @@ package tfrun
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/rs/zerolog"
@@ -33,16 +32,9 @@ func CheckSavedPlan(dir string, pt targets.PlanTarget) error {
 // waves (from targetsFile), whose saved plan under dir is the one the
 // preview made. from names where the path came from; every error is exit 2.
 func ReadPlan(from, path string, waves []targets.Wave, targetsFile, dir string) (*targets.Plan, error) {
-	if err := settings.RegularFile(path); err != nil {
-		return nil, exitcode.Usagef("%s: %v", from, err)
-	}
-	data, err := os.ReadFile(path)
+	plan, err := settings.ReadPlan(from, path)
 	if err != nil {
-		return nil, exitcode.Usagef("%s: %v", from, err)
-	}
-	plan, err := targets.DecodePlan(data, path)
-	if err != nil {
-		return nil, exitcode.Usagef("%s: %v", from, err)
+		return nil, err
 	}
 	known := map[string]targets.Target{}
 	for _, t := range targets.Flatten(waves) {
