@@ -172,6 +172,41 @@ func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session,
 	if werr := rep.write(a); werr != nil {
 		err = errors.Join(err, werr)
 	}
+	return a.cdkPresent(o, results, err, env, owner, p, log)
+}
+
+// cdkDeps is what internal/cdk needs from this command, with one session.
+func (a *app) cdkDeps(o *cdkDeployOptions, s *assume.Session, p *output.Presenter, log zerolog.Logger) cdk.Deps {
+	return cdk.Deps{Log: log,
+		Access: &cdk.RoleAccess{Base: s.Config, RoleARN: s.RoleARN, Account: s.Target.Account, Identity: s.Target.ARN,
+			SessionName: o.assume.Assume.SessionName, Log: log,
+			STS: func(c aws.Config) stscreds.AssumeRoleAPIClient { return a.clients.sts(c) }},
+		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) },
+		Runner: func(cfg aws.Config, region string) *cfn.Runner {
+			api := a.clients.cfn(cfg)
+			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
+		},
+		SourceIdentity: func(ctx context.Context) string {
+			id, err := assume.CallerIdentity(ctx, a.clients.sts(s.Config))
+			if err != nil {
+				return ""
+			}
+			return id.Account
+		},
+	}
+}
+
+// cdkRunOptions is the run in env, agnostic stacks placed there.
+func (a *app) cdkRunOptions(o *cdkDeployOptions, s *assume.Session, env cdk.Environment) cdk.RunOptions {
+	return cdk.RunOptions{Verb: o.verb, Stacks: o.asm.stacks, Env: env,
+		SourceAccount: s.Target.Account, AssetParallelism: o.asm.cdk.AssetParallelism,
+		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
+		Deploy: o.deploy}
+}
+
+// cdkPresent says which stacks were up to date, shows the outputs and, when
+// not a preview, writes the outputs files (per target with owner set).
+func (a *app) cdkPresent(o *cdkDeployOptions, results []cdk.StackResult, err error, env cdk.Environment, owner string, p *output.Presenter, log zerolog.Logger) ([]cdk.StackResult, error) {
 	outs := map[string]map[string]string{}
 	flat := map[string]string{}
 	for _, r := range results {
@@ -209,33 +244,4 @@ func (a *app) cdkIn(ctx context.Context, o *cdkDeployOptions, s *assume.Session,
 		}
 	}
 	return results, err
-}
-
-// cdkDeps is what internal/cdk needs from this command, with one session.
-func (a *app) cdkDeps(o *cdkDeployOptions, s *assume.Session, p *output.Presenter, log zerolog.Logger) cdk.Deps {
-	return cdk.Deps{Log: log,
-		Access: &cdk.RoleAccess{Base: s.Config, RoleARN: s.RoleARN, Account: s.Target.Account, Identity: s.Target.ARN,
-			SessionName: o.assume.Assume.SessionName, Log: log,
-			STS: func(c aws.Config) stscreds.AssumeRoleAPIClient { return a.clients.sts(c) }},
-		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) },
-		Runner: func(cfg aws.Config, region string) *cfn.Runner {
-			api := a.clients.cfn(cfg)
-			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
-		},
-		SourceIdentity: func(ctx context.Context) string {
-			id, err := assume.CallerIdentity(ctx, a.clients.sts(s.Config))
-			if err != nil {
-				return ""
-			}
-			return id.Account
-		},
-	}
-}
-
-// cdkRunOptions is the run in env, agnostic stacks placed there.
-func (a *app) cdkRunOptions(o *cdkDeployOptions, s *assume.Session, env cdk.Environment) cdk.RunOptions {
-	return cdk.RunOptions{Verb: o.verb, Stacks: o.asm.stacks, Env: env,
-		SourceAccount: s.Target.Account, AssetParallelism: o.asm.cdk.AssetParallelism,
-		Docker: settings.Lookup(a.environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
-		Deploy: o.deploy}
 }

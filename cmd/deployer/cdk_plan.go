@@ -124,7 +124,9 @@ func (a *app) executeCDKPlan(ctx context.Context, fl *targets.Fleet, o *cdkDeplo
 		var results []cdk.StackResult
 		if err == nil {
 			env := cdk.Environment{Account: t.Account, Region: t.Region}
-			results, err = cdk.ExecutePlan(ctx, a.cdkDeps(o, s, a.presenter(tlog, t.ID()), tlog), a.cdkRunOptions(o, s, env), entries[t.ID()])
+			p := a.presenter(tlog, t.ID())
+			results, err = cdk.ExecutePlan(ctx, a.cdkDeps(o, s, p, tlog), a.cdkRunOptions(o, s, env), entries[t.ID()])
+			results, err = a.cdkPresent(o, results, err, env, t.ID(), p, tlog)
 		}
 		if err != nil {
 			tlog.Error().Msg(err.Error())

@@ -78,7 +78,8 @@ func TestCDKPreviewThenExecuteThePlan(t *testing.T) {
 	}
 	// The reviewed plan: assets published, exactly those change sets
 	// executed, none made.
-	r = e.Run("cdk", "deploy", "--app", app, "--targets", file, "--plan-file", plan, "Agnostic")
+	r = e.Run("cdk", "deploy", "--app", app, "--targets", file, "--plan-file", plan,
+		"--outputs-file", filepath.Join(e.Dir, "out-{account}.json"), "Agnostic")
 	_, puts, cs := calls.snapshot()
 	if r.Code != 0 || len(cs) > 0 || len(puts) != 4 {
 		t.Fatalf("execute: exit %d, uploads %v, change sets made %v; want 0, 2 per account and none made:\n%s", r.Code, puts, cs, r.Stderr)
@@ -88,6 +89,10 @@ func TestCDKPreviewThenExecuteThePlan(t *testing.T) {
 			&cloudformation.DescribeStacksInput{StackName: aws.String("Agnostic")})
 		if err != nil || len(st.Stacks) != 1 || st.Stacks[0].StackStatus != "CREATE_COMPLETE" {
 			t.Errorf("%s: stack after execute: %v %+v, want CREATE_COMPLETE", acct, err, st)
+		}
+		bucket := "cdk-hnb659fds-assets-" + acct + "-" + testenv.Region
+		if got := readOutputs(t, filepath.Join(e.Dir, "out-"+acct+".json"))["Agnostic"]["ConfigBucket"]; got != bucket {
+			t.Errorf("account %s: output ConfigBucket %q, want %s", acct, got, bucket)
 		}
 	}
 	// Executed once: the change sets are gone, so a second run is stale.
