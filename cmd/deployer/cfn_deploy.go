@@ -11,7 +11,6 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/cfnrun"
-	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -68,41 +67,15 @@ func (a *app) declareDeploy(s *settings.Set, o *deployOptions) {
 }
 
 // resolveDeploy reads the files the settings name and applies the rules
-// that span settings; all before any AWS call.
-func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) error {
-	d := &o.deploy
-	d.Stack, d.ExecRoleARN, d.Capabilities = o.target.Stack, o.target.ExecRoleARN, o.def.Caps
-	if o.def.Template == "" {
-		return exitcode.Usagef("--template: no template given (expected --template FILE, s3://bucket/key or DEPLOYER_TEMPLATE)")
-	}
-	var err error
-	if d.Template, err = settings.LoadTemplate(o.def.Template, o.assume.KnownRegion(a.environ)); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("template"), err)
-	}
-	if d.Template.Body != nil {
-		if o.packLocal, err = settings.LocalRefs(s, o.def.Template, o.artifacts); err != nil {
-			return err
-		}
-	}
-	if d.Template.NeedsUpload() && o.artifacts.Bucket == "" {
-		return exitcode.Usagef("%s: template is %d bytes, over the 51,200 CloudFormation takes inline (expected --artifact-bucket BUCKET to upload it through S3)", s.Source("template"), len(d.Template.Body))
-	}
-	if d.Inputs, err = settings.Parameters(s.Source("parameters"), s.Source("parameter"), o.def.ParamFiles, o.def.ParamKVs); err != nil {
-		return err
-	}
-	if d.Tags, err = settings.StackTags(s.Source("tag"), o.def.Tags); err != nil {
-		return err
-	}
-	if err := o.awsCLI.Apply(s, d, o.fanout.Targets); err != nil {
-		return err
-	}
-	if d.KeepChangeSet && !d.DryRun {
-		return exitcode.Usagef("%s: only makes sense with --dry-run (expected both, or neither)", s.Source("keep-change-set"))
-	}
-	if d.ChangeSetName == "" {
-		d.ChangeSetName = a.changeSetName()
-	}
-	return a.checkFanout(s, o)
+// that span settings (settings.ResolveDeploy); all before any AWS call.
+func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) (err error) {
+	var fl settings.Fleet
+	o.packLocal, fl, err = settings.ResolveDeploy(s, settings.Deploy{
+		Target: o.target, Def: o.def, Artifacts: o.artifacts, Outputs: o.outputs, Report: o.report, AWSCLI: o.awsCLI,
+		Fanout: o.fanout.Fanout, PlanFile: o.fanout.planFile, Region: o.assume.KnownRegion(a.environ), ChangeSetName: a.changeSetName,
+	}, &o.deploy)
+	o.fanout.file, o.fanout.waves, o.fanout.opts = fl.File, fl.Waves, fl.Opts
+	return err
 }
 
 // runDeploy deploys once, or once per target, and presents the result.
@@ -143,22 +116,4 @@ func (o *deployOptions) engine(environ []string) cfnrun.Options {
 		Timeout: o.timeout, CancelOnInterrupt: o.cancelOnInterrupt, PackLocal: o.packLocal, BuildID: settings.BuildID(environ),
 		TargetsFile: o.fanout.Targets, Waves: o.fanout.waves, Run: o.fanout.opts, PlanFile: o.fanout.planFile,
 	}
-}
-
-// checkFanout validates the many-targets settings of "cfn deploy".
-func (a *app) checkFanout(s *settings.Set, o *deployOptions) error {
-	f := &o.fanout
-	if err := f.load(s, "plan-file"); err != nil || f.file == nil {
-		return err
-	}
-	if f.planFile != "" && !o.deploy.DryRun {
-		return exitcode.Usagef("%s: a plan is a preview (expected --dry-run too)", s.Source("plan-file"))
-	}
-	if f.planFile != "" {
-		o.deploy.KeepChangeSet = true
-	}
-	if err := o.outputs.PerTarget(s, f.waves); err != nil {
-		return err
-	}
-	return o.report.CheckPaths(s)
 }
