@@ -3,8 +3,6 @@ package main
 import (
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
-	"github.com/deployer-dev/deployer/internal/targets"
-	"github.com/deployer-dev/deployer/internal/tf"
 	"github.com/deployer-dev/deployer/internal/tfrun"
 )
 
@@ -26,15 +24,8 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 	if err := tfPlanSetting(s, o); err != nil {
 		return err
 	}
-	if err := checkPlaceholders(s.Source("backend-key"), o.tf.Options.Backend.Key, nil); err != nil {
+	if err := o.tf.StatePerTarget(s, o.fanout.waves); err != nil {
 		return err
-	}
-	// Targets sharing a state key would overwrite each other's state; the
-	// key prefix (the account by default) is applied first, as each run does.
-	if err := targets.StatePerTarget(o.fanout.waves, func(t targets.Target) string {
-		return tf.BackendKey(targets.Fill(o.tf.Options.Backend.Key, t), o.tf.KeyPrefix, t.Account, t.Region)
-	}); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("backend-key"), err)
 	}
 	if err := o.outputs.PerTarget(s, o.fanout.waves); err != nil {
 		return err

@@ -78,3 +78,20 @@ func TestReadPlanIsBadInputNamingWhereThePathCameFrom(t *testing.T) {
 		}
 	}
 }
+
+func TestTerraformStatePerTargetRefusesASharedKey(t *testing.T) {
+	s := New("tf plan", "")
+	if err := s.Parse(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	waves := []targets.Wave{{Name: "one", Targets: []targets.Target{{Account: "111111111111", Region: "eu-west-1"}, {Account: "111111111111", Region: "us-east-1"}}}}
+	var tf Terraform
+	tf.Options.Backend.Key, tf.KeyPrefix = "app.tfstate", "none"
+	if err := tf.StatePerTarget(s, waves); exitcode.Of(err) != exitcode.BadInput {
+		t.Errorf("one key for two targets: got %v, want exit 2", err)
+	}
+	tf.Options.Backend.Key = "{region}/app.tfstate"
+	if err := tf.StatePerTarget(s, waves); err != nil {
+		t.Errorf("a key per region: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/go-version"
 
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/targets"
 	"github.com/deployer-dev/deployer/internal/tf"
 )
 
@@ -111,4 +112,19 @@ func TerraformGroup(s *Set, t *Terraform, manyTargets, fanoutPlan *string) {
 		}
 		return nil
 	})
+}
+
+// StatePerTarget refuses, with many targets, a --backend-key that would
+// give two targets one state: they would overwrite each other's. The key
+// prefix (the account by default) is applied first, as each run does.
+func (t Terraform) StatePerTarget(s *Set, waves []targets.Wave) error {
+	if err := PathPerTarget(s.Source("backend-key"), t.Options.Backend.Key, nil); err != nil {
+		return err
+	}
+	if err := targets.StatePerTarget(waves, func(tg targets.Target) string {
+		return tf.BackendKey(targets.Fill(t.Options.Backend.Key, tg), t.KeyPrefix, tg.Account, tg.Region)
+	}); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("backend-key"), err)
+	}
+	return nil
 }
