@@ -82,16 +82,9 @@ func (a *app) writeCDKPlan(o *cdkDeployOptions, sum targets.Summary, log zerolog
 // target of the targets file. Its waves are run; the file gives the run's
 // concurrency and tolerance, as for a deploy.
 func (o *cdkDeployOptions) readPlan(s *settings.Set) error {
-	path := o.fanout.planFile
-	if err := settings.RegularFile(path); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
-	}
-	if o.exec, err = targets.DecodePlan(data, path); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	var err error
+	if o.exec, err = settings.ReadPlan(s.Source("plan-file"), o.fanout.planFile); err != nil {
+		return err
 	}
 	if err := o.exec.Only(targets.KindCDK); err != nil {
 		return exitcode.Usagef("%s: %v (expected a plan written by cdk deploy --targets --dry-run --plan-file)", s.Source("plan-file"), err)
