@@ -17,6 +17,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/logx"
 	"github.com/deployer-dev/deployer/internal/output"
+	"github.com/deployer-dev/deployer/internal/runenv"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -35,7 +36,7 @@ type app struct {
 	environ []string
 	host    settings.Host
 	signals *child.Broadcaster
-	clients clients
+	clients runenv.Clients // the AWS client constructors; tests swap them for fakes
 	files   *output.Writer // the one writer of every file
 	blocks  *output.Blocks // stderr, for tables that must stay whole
 	// lines is io.err: in --log-format json every line leaving it is one
@@ -59,7 +60,7 @@ func run(ctx context.Context, args, environ []string, io streams, signals <-chan
 		environ: environ,
 		host:    settings.Host{Name: host, Now: time.Now},
 		signals: child.NewBroadcaster(signals),
-		clients: awsClients(),
+		clients: runenv.AWSClients(),
 		files:   output.NewWriter(),
 		blocks:  &output.Blocks{W: io.err},
 	}

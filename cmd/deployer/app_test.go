@@ -21,7 +21,7 @@ func newTestApp(environ []string) *app {
 		environ: environ,
 		host:    settings.Host{Name: "test", Now: func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }},
 		signals: child.NewBroadcaster(nil),
-		clients: awsClients(),
+		clients: runenv.AWSClients(),
 		files:   output.NewWriter(),
 		lines:   logx.NewLines(io.Discard),
 		rawErr:  io.Discard,

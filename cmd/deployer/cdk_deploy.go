@@ -180,14 +180,14 @@ func (a *app) cdkDeps(o *cdkDeployOptions, s *assume.Session, p *output.Presente
 	return cdk.Deps{Log: log,
 		Access: &cdk.RoleAccess{Base: s.Config, RoleARN: s.RoleARN, Account: s.Target.Account, Identity: s.Target.ARN,
 			SessionName: o.assume.Assume.SessionName, Log: log,
-			STS: func(c aws.Config) stscreds.AssumeRoleAPIClient { return a.clients.sts(c) }},
-		NewS3: func(c aws.Config) artifact.S3API { return a.clients.s3(c) },
+			STS: func(c aws.Config) stscreds.AssumeRoleAPIClient { return a.clients.STS(c) }},
+		NewS3: func(c aws.Config) artifact.S3API { return a.clients.S3(c) },
 		Runner: func(cfg aws.Config, region string) *cfn.Runner {
-			api := a.clients.cfn(cfg)
+			api := a.clients.CFN(cfg)
 			return &cfn.Runner{CFN: api, Reader: api, Log: log, Report: p, Region: region}
 		},
 		SourceIdentity: func(ctx context.Context) string {
-			id, err := assume.CallerIdentity(ctx, a.clients.sts(s.Config))
+			id, err := assume.CallerIdentity(ctx, a.clients.STS(s.Config))
 			if err != nil {
 				return ""
 			}

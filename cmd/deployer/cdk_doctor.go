@@ -33,10 +33,10 @@ func (a *app) cdkDoctor(ctx context.Context, s *assume.Session, dir string, log 
 			Source: s.Target.ARN, SourceAccount: s.Target.Account, Required: placed.BootstrapVersion}
 		base := regionConfig(s.Config, placed.Environment.Region)
 		var c doctor.CDKClients
-		deploy, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{placed.DeployRoleARN}, SessionName: "deployer-doctor"}, a.clients.sts, log)
+		deploy, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{placed.DeployRoleARN}, SessionName: "deployer-doctor"}, a.clients.STS, log)
 		if setup.DeployErr = err; err == nil {
 			c.SSM = ssm.NewFromConfig(deploy.Config)
-			c.IAM = a.clients.iam(deploy.Config)
+			c.IAM = a.clients.IAM(deploy.Config)
 		}
 		publishRole := ""
 		for _, f := range placed.Files {
@@ -45,9 +45,9 @@ func (a *app) cdkDoctor(ctx context.Context, s *assume.Session, dir string, log 
 			}
 		}
 		if publishRole != "" {
-			pub, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{publishRole}, SessionName: "deployer-doctor"}, a.clients.sts, log)
+			pub, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{publishRole}, SessionName: "deployer-doctor"}, a.clients.STS, log)
 			if setup.PublishErr = err; err == nil {
-				c.S3 = a.clients.s3(pub.Config)
+				c.S3 = a.clients.S3(pub.Config)
 			}
 		}
 		out = append(out, doctor.CDKChecks(ctx, setup, c)...)

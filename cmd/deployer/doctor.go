@@ -53,7 +53,7 @@ var doctorSpec = spec{
 // even the source credentials work.
 func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) error {
 	o.assume.Source.Log = log
-	src, err := a.clients.loadSource(ctx, o.assume.Source)
+	src, err := a.clients.LoadSource(ctx, o.assume.Source)
 	if err != nil {
 		return err
 	}
@@ -67,10 +67,10 @@ func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) 
 		}
 	}
 	return doctor.Diagnose(ctx, a.io.out, req, doctor.Factories{
-		STS:       a.clients.sts,
-		IAM:       func(c aws.Config) doctor.IAM { return a.clients.iam(c) },
-		S3:        func(c aws.Config) doctor.S3 { return a.clients.s3(c) },
-		KMS:       func(c aws.Config) doctor.KMS { return a.clients.kms(c) },
+		STS:       a.clients.STS,
+		IAM:       func(c aws.Config) doctor.IAM { return a.clients.IAM(c) },
+		S3:        func(c aws.Config) doctor.S3 { return a.clients.S3(c) },
+		KMS:       func(c aws.Config) doctor.KMS { return a.clients.KMS(c) },
 		StackSets: func(c aws.Config) doctor.StackSetLister { return cloudformation.NewFromConfig(c) },
 	})
 }

@@ -52,10 +52,10 @@ func TestRunStepTakesItsClients(t *testing.T) {
 	a := newTestApp([]string{"CODEBUILD_BUILD_ID=proj:1234"})
 	var out, errb bytes.Buffer
 	a.io.out, a.io.err = &out, &errb
-	a.clients.loadSource = func(context.Context, assume.SourceOptions) (aws.Config, error) {
+	a.clients.LoadSource = func(context.Context, assume.SourceOptions) (aws.Config, error) {
 		return aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("AKIAFAKE", "s", "")}, nil
 	}
-	a.clients.sts = func(aws.Config) assume.STSClient { return fake }
+	a.clients.STS = func(aws.Config) assume.STSClient { return fake }
 	code := a.main(context.Background(), []string{"env", "--role-arn", "arn:aws:iam::222222222222:role/deployer-target", "--format", "json"})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
@@ -95,10 +95,10 @@ func TestColourOnlyOnATerminalAndNeverWithNoColor(t *testing.T) {
 			a := newTestApp(c.environ)
 			var out, errb bytes.Buffer
 			a.io.out, a.io.err, a.io.errTTY = &out, &errb, c.tty
-			a.clients.loadSource = func(context.Context, assume.SourceOptions) (aws.Config, error) {
+			a.clients.LoadSource = func(context.Context, assume.SourceOptions) (aws.Config, error) {
 				return aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("AKIAFAKE", "s", "")}, nil
 			}
-			a.clients.sts = func(aws.Config) assume.STSClient { return fake }
+			a.clients.STS = func(aws.Config) assume.STSClient { return fake }
 			if code := a.main(context.Background(), []string{"whoami"}); code != 0 {
 				t.Fatalf("exit %d: %s", code, errb.String())
 			}
