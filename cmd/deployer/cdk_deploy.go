@@ -34,7 +34,7 @@ type cdkDeployOptions struct {
 	outputs settings.Outputs
 	timeout time.Duration
 	report  settings.Report
-	fanout  fanoutSettings
+	fanout  settings.Fleet
 	plan    *cdkPlan      // a preview's stacks by target, with --plan-file
 	exec    *targets.Plan // a reviewed plan to execute, --plan-file without --dry-run
 }
@@ -80,7 +80,7 @@ func (a *app) declareCDKDeploy(s *settings.Set, o *cdkDeployOptions) {
 	// deploy --targets --dry-run --plan-file: every target's change sets
 	// kept and written as a plan (cdk_plan.go).
 	settings.DryRun.Bind(s, &d.DryRun)
-	settings.PlanFile.Bind(s, &o.fanout.planFile)
+	settings.PlanFile.Bind(s, &o.fanout.PlanFile)
 	settings.Tags.Bind(s, &o.tags)
 	settings.NotificationARNs.Bind(s, &d.NotificationARNs)
 	settings.Force.Bind(s, &d.Force)
@@ -118,7 +118,7 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 	if o.asm.cdk.RequireApproval != "never" && o.verb == "deploy" {
 		d.Approve = cdk.Approver(o.asm.cdk.RequireApproval)
 	}
-	if err := o.fanout.load(s); err != nil {
+	if err := o.fanout.Load(s); err != nil {
 		return err
 	}
 	if err := o.checkPlan(s); err != nil {
@@ -132,7 +132,7 @@ func (a *app) resolveCDKDeploy(s *settings.Set, o *cdkDeployOptions) error {
 func (a *app) runCDKDeploy(ctx context.Context, o *cdkDeployOptions, log zerolog.Logger) error {
 	ctx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
-	if o.fanout.file != nil {
+	if o.fanout.File != nil {
 		return a.runCDKFanout(ctx, o, log)
 	}
 	// Who the pipeline is matters only to place an agnostic stack (or to

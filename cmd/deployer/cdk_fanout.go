@@ -17,10 +17,10 @@ import (
 // at synth only to its own account and region. The outputs files need
 // {account} and {region}. All before any call.
 func (o *cdkDeployOptions) checkTargets(s *settings.Set) error {
-	if o.fanout.file == nil {
+	if o.fanout.File == nil {
 		return nil
 	}
-	for _, t := range targets.Flatten(o.fanout.waves) {
+	for _, t := range targets.Flatten(o.fanout.Waves) {
 		for _, st := range o.asm.stacks {
 			if !st.Environment.Admits(cdk.Environment{Account: t.Account, Region: t.Region}) {
 				return exitcode.Usagef("%s: stack %s is pinned to %s at synth, so it cannot go to target %s (expected environment-agnostic stacks: no env in the app, or one targets file entry per pinned environment)",
@@ -28,10 +28,10 @@ func (o *cdkDeployOptions) checkTargets(s *settings.Set) error {
 			}
 		}
 	}
-	if err := checkPlaceholders(s.Source("outputs-file"), o.outputs.File, o.fanout.waves); err != nil {
+	if err := checkPlaceholders(s.Source("outputs-file"), o.outputs.File, o.fanout.Waves); err != nil {
 		return err
 	}
-	return checkPlaceholders(s.Source("outputs-env"), o.outputs.Env, o.fanout.waves)
+	return checkPlaceholders(s.Source("outputs-env"), o.outputs.Env, o.fanout.Waves)
 }
 
 // runCDKFanout deploys the selected stacks to every target of the targets
@@ -43,12 +43,12 @@ func (a *app) runCDKFanout(ctx context.Context, o *cdkDeployOptions, log zerolog
 	if err != nil {
 		return err
 	}
-	opts := o.fanout.opts
+	opts := o.fanout.Opts
 	opts.Progress = targets.LogProgress{Log: log}
 	if o.exec != nil {
 		return a.finish(ctx, &o.fanout, a.executeCDKPlan(ctx, fl, o, opts, log))
 	}
-	sum := targets.Run(ctx, o.fanout.waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
+	sum := targets.Run(ctx, o.fanout.Waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := a.cdkTarget(ctx, fl, o, t, tlog)
 		r := targets.DeployResult(ctx, res, err)

@@ -34,11 +34,11 @@ func (p *cdkPlan) add(id string, stacks []targets.PlanStack) {
 // --targets. With --dry-run the preview keeps every change set and writes
 // the plan; without, the plan is read and executed (readPlan).
 func (o *cdkDeployOptions) checkPlan(s *settings.Set) error {
-	if o.fanout.planFile == "" {
+	if o.fanout.PlanFile == "" {
 		return nil
 	}
 	switch {
-	case o.fanout.file == nil:
+	case o.fanout.File == nil:
 		return exitcode.Usagef("%s: a plan needs --targets FILE (expected cdk deploy --targets FILE [--dry-run] --plan-file PLAN)", s.Source("plan-file"))
 	case !o.deploy.DryRun:
 		return o.readPlan(s)
@@ -52,7 +52,7 @@ func (o *cdkDeployOptions) checkPlan(s *settings.Set) error {
 // every target previewed; otherwise it writes nothing, removes an older
 // plan at the same path, and says so.
 func (a *app) writeCDKPlan(o *cdkDeployOptions, sum targets.Summary, log zerolog.Logger) error {
-	path := o.fanout.planFile
+	path := o.fanout.PlanFile
 	if ok, missing := targets.Planable(sum); !ok {
 		why := fmt.Sprintf("%d of %d targets did not preview: %s", len(missing), len(sum.Results), strings.Join(missing, ", "))
 		if err := os.Remove(path); err == nil {
@@ -64,7 +64,7 @@ func (a *app) writeCDKPlan(o *cdkDeployOptions, sum targets.Summary, log zerolog
 		return nil
 	}
 	plan := targets.NewCDKPlan(sum, o.plan.stacks)
-	plan.MaxConcurrency, plan.FailureTolerance = o.fanout.opts.MaxConcurrency, o.fanout.opts.Tolerance.String()
+	plan.MaxConcurrency, plan.FailureTolerance = o.fanout.Opts.MaxConcurrency, o.fanout.Opts.Tolerance.String()
 	// A CDK deploy allows replacements and deletions (cdk's own default).
 	plan.AllowReplacement, plan.AllowDelete = true, true
 	data, err := targets.EncodePlan(plan)
@@ -83,14 +83,14 @@ func (a *app) writeCDKPlan(o *cdkDeployOptions, sum targets.Summary, log zerolog
 // concurrency and tolerance, as for a deploy.
 func (o *cdkDeployOptions) readPlan(s *settings.Set) error {
 	var err error
-	if o.exec, err = settings.ReadPlan(s.Source("plan-file"), o.fanout.planFile); err != nil {
+	if o.exec, err = settings.ReadPlan(s.Source("plan-file"), o.fanout.PlanFile); err != nil {
 		return err
 	}
 	if err := o.exec.Only(targets.KindCDK); err != nil {
 		return exitcode.Usagef("%s: %v (expected a plan written by cdk deploy --targets --dry-run --plan-file)", s.Source("plan-file"), err)
 	}
 	inFile := map[string]bool{}
-	for _, t := range targets.Flatten(o.fanout.waves) {
+	for _, t := range targets.Flatten(o.fanout.Waves) {
 		inFile[t.ID()] = true
 	}
 	for _, t := range targets.Flatten(o.exec.Schedule()) {

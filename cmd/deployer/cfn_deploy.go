@@ -25,7 +25,7 @@ type deployOptions struct {
 	outputs           settings.Outputs
 	timeout           time.Duration
 	cancelOnInterrupt bool
-	fanout            fanoutSettings
+	fanout            settings.Fleet
 	packLocal         bool // the template points at local code: package before the change set
 	report            settings.Report
 	awsCLI            settings.AWSCLI
@@ -61,7 +61,7 @@ func (a *app) declareDeploy(s *settings.Set, o *deployOptions) {
 	settings.CancelOnInterrupt.Bind(s, &o.cancelOnInterrupt)
 	settings.Force.Bind(s, &d.Force)
 	settings.FanoutGroup(s, &o.fanout.Fanout)
-	settings.PlanFile.Bind(s, &o.fanout.planFile)
+	settings.PlanFile.Bind(s, &o.fanout.PlanFile)
 	settings.ReportGroup(s, &o.report)
 	s.After(func() error { return a.resolveDeploy(s, o) })
 }
@@ -69,19 +69,17 @@ func (a *app) declareDeploy(s *settings.Set, o *deployOptions) {
 // resolveDeploy reads the files the settings name and applies the rules
 // that span settings (settings.ResolveDeploy); all before any AWS call.
 func (a *app) resolveDeploy(s *settings.Set, o *deployOptions) (err error) {
-	var fl settings.Fleet
-	o.packLocal, fl, err = settings.ResolveDeploy(s, settings.Deploy{
+	o.packLocal, o.fanout, err = settings.ResolveDeploy(s, settings.Deploy{
 		Target: o.target, Def: o.def, Artifacts: o.artifacts, Outputs: o.outputs, Report: o.report, AWSCLI: o.awsCLI,
-		Fanout: o.fanout.Fanout, PlanFile: o.fanout.planFile, Region: o.assume.KnownRegion(a.environ), ChangeSetName: a.changeSetName,
+		Fanout: o.fanout.Fanout, PlanFile: o.fanout.PlanFile, Region: o.assume.KnownRegion(a.environ), ChangeSetName: a.changeSetName,
 	}, &o.deploy)
-	o.fanout.file, o.fanout.waves, o.fanout.opts = fl.File, fl.Waves, fl.Opts
 	return err
 }
 
 // runDeploy deploys once, or once per target, and presents the result.
 func (a *app) runDeploy(ctx context.Context, o *deployOptions, log zerolog.Logger) error {
 	e, run := a.runEnv(), o.engine(a.environ)
-	if o.fanout.file != nil {
+	if o.fanout.File != nil {
 		sum, err := cfnrun.Fanout(ctx, e, run, log)
 		if err != nil {
 			return err
@@ -114,6 +112,6 @@ func (o *deployOptions) engine(environ []string) cfnrun.Options {
 	return cfnrun.Options{
 		Assume: o.assume, Def: o.def, Deploy: o.deploy, Artifacts: o.artifacts, Outputs: o.outputs, Report: o.report,
 		Timeout: o.timeout, CancelOnInterrupt: o.cancelOnInterrupt, PackLocal: o.packLocal, BuildID: settings.BuildID(environ),
-		TargetsFile: o.fanout.Targets, Waves: o.fanout.waves, Run: o.fanout.opts, PlanFile: o.fanout.planFile,
+		TargetsFile: o.fanout.Targets, Waves: o.fanout.Waves, Run: o.fanout.Opts, PlanFile: o.fanout.PlanFile,
 	}
 }

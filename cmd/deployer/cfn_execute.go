@@ -17,7 +17,7 @@ type executeOptions struct {
 	assume            settings.AssumeConfig
 	planFile          string
 	plan              *targets.Plan
-	run               fanoutSettings
+	run               settings.Fleet
 	outputs           settings.Outputs
 	timeout           time.Duration
 	disableRollback   bool
@@ -63,14 +63,14 @@ func (a *app) declareExecute(s *settings.Set, o *executeOptions) {
 				return exitcode.Usagef("%s: failure_tolerance: %v", s.Source("plan-file"), err)
 			}
 		}
-		return o.run.runOptions(s, o.plan.MaxConcurrency, tol)
+		return o.run.RunOptions(s, o.plan.MaxConcurrency, tol)
 	})
 }
 
 // runExecute executes each planned change set in its target account.
 func (a *app) runExecute(ctx context.Context, o *executeOptions, log zerolog.Logger) error {
 	sum, err := cfnrun.Execute(ctx, a.runEnv(), cfnrun.ExecuteOptions{
-		Assume: o.assume, Plan: o.plan, Run: o.run.opts, Outputs: o.outputs, Timeout: o.timeout,
+		Assume: o.assume, Plan: o.plan, Run: o.run.Opts, Outputs: o.outputs, Timeout: o.timeout,
 		DisableRollback: o.disableRollback, CancelOnInterrupt: o.cancelOnInterrupt,
 	}, log)
 	if err != nil {

@@ -17,7 +17,7 @@ type packageOptions struct {
 	template  string
 	artifacts settings.Artifacts
 	out       string
-	fanout    fanoutSettings // --targets: one packaged template per target
+	fanout    settings.Fleet // --targets: one packaged template per target
 }
 
 var cfnPackageSpec = spec{
@@ -54,7 +54,7 @@ func (a *app) declarePackage(s *settings.Set, o *packageOptions) {
 }
 
 func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Logger) error {
-	body, err := cfnrun.Package(ctx, a.runEnv(), cfnrun.PackageOptions{Assume: o.assume, Template: o.template, Artifacts: o.artifacts, Out: o.out, Waves: o.fanout.waves}, log)
+	body, err := cfnrun.Package(ctx, a.runEnv(), cfnrun.PackageOptions{Assume: o.assume, Template: o.template, Artifacts: o.artifacts, Out: o.out, Waves: o.fanout.Waves}, log)
 	if err != nil || o.out != "" {
 		return err
 	}
@@ -69,11 +69,11 @@ func (a *app) runPackage(ctx context.Context, o *packageOptions, log zerolog.Log
 // checkPackageTargets: with --targets, every target gets a packaged
 // template of its own, so --output-template must name one file per target.
 func checkPackageTargets(s *settings.Set, o *packageOptions) error {
-	if err := o.fanout.load(s); err != nil || o.fanout.file == nil {
+	if err := o.fanout.Load(s); err != nil || o.fanout.File == nil {
 		return err
 	}
 	if o.out == "" {
 		return exitcode.Usagef("--targets: one packaged template per target (expected --output-template with {account} and {region}, like packaged/{account}-{region}.yaml)")
 	}
-	return checkPlaceholders(s.Source("output-template"), o.out, o.fanout.waves)
+	return checkPlaceholders(s.Source("output-template"), o.out, o.fanout.Waves)
 }

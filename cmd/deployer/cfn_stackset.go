@@ -21,7 +21,7 @@ type stacksetOptions struct {
 	def              settings.Definition
 	callAs           string
 	ifExists, dryRun bool
-	run              fanoutSettings
+	run              settings.Fleet
 	timeout          time.Duration
 	input            stackset.Input
 	report           settings.Report
@@ -66,7 +66,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 			if o.own.Name == "" {
 				return exitcode.Usagef("--stack-set: no name given (expected --stack-set NAME)")
 			}
-			return o.run.runOptions(s, 0, targets.Tolerance{})
+			return o.run.RunOptions(s, 0, targets.Tolerance{})
 		})
 		return
 	}
@@ -85,9 +85,7 @@ func (a *app) declareStackset(s *settings.Set, o *stacksetOptions, verb string) 
 // resolveStackset reads the template, parameters and targets file
 // (settings.StackSetDeployInput).
 func (a *app) resolveStackset(s *settings.Set, o *stacksetOptions) (err error) {
-	var fl settings.Fleet
-	o.input, fl, err = settings.StackSetDeployInput(s, o.own, o.def, o.callAs, o.run.Fanout, o.assume.KnownRegion(a.environ))
-	o.run.file, o.run.waves, o.run.opts = fl.File, fl.Waves, fl.Opts
+	o.input, o.run, err = settings.StackSetDeployInput(s, o.own, o.def, o.callAs, o.run.Fanout, o.assume.KnownRegion(a.environ))
 	return err
 }
 
@@ -112,6 +110,6 @@ func (o *stacksetOptions) engine() cfnrun.StackSetOptions {
 	return cfnrun.StackSetOptions{
 		Assume: o.assume, Name: o.own.Name, Input: o.input, DryRun: o.dryRun, Timeout: o.timeout, Report: o.report, TargetsFile: o.run.Targets,
 		Delete: stackset.DeleteInput{Name: o.own.Name, CallAs: types.CallAs(o.callAs), RetainStacks: o.own.RetainStacks, IfExists: o.ifExists,
-			Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.run.opts.MaxConcurrency}}},
+			Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.run.Opts.MaxConcurrency}}},
 	}
 }

@@ -16,7 +16,7 @@ type tfOptions struct {
 	assume  settings.AssumeConfig
 	tf      settings.Terraform
 	outputs settings.Outputs
-	fanout  fanoutSettings
+	fanout  settings.Fleet
 	report  settings.Report
 	// legacyKey: TFSTATE_FILE_NAME's key is used as it is.
 	legacyKey bool
@@ -62,7 +62,7 @@ run "deployer tf <verb> -h" for the flags of a verb.
 
 func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 	settings.Assume(s, &o.assume, a.host)
-	settings.TerraformGroup(s, &o.tf, &o.fanout.Targets, &o.fanout.planFile)
+	settings.TerraformGroup(s, &o.tf, &o.fanout.Targets, &o.fanout.PlanFile)
 	settings.OutputsGroup(s, &o.outputs, true)
 	settings.FanoutGroup(s, &o.fanout.Fanout)
 	settings.ReportGroup(s, &o.report)
@@ -91,7 +91,7 @@ func legacyKey(s *settings.Set, prefix *string) bool {
 func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error {
 	e := a.runEnv()
 	tfrun.RemoveStale(e, log)
-	if o.fanout.file == nil {
+	if o.fanout.File == nil {
 		return tfrun.One(ctx, e, o.engine(), log)
 	}
 	// An interrupt stops new targets (this context) while each running
@@ -110,6 +110,6 @@ func (o *tfOptions) engine() tfrun.Options {
 	return tfrun.Options{
 		Assume: o.assume, TF: o.tf, Outputs: o.outputs, Report: o.report,
 		LegacyKey: o.legacyKey, LegacyStateKey: settings.Lookup(o.environ, "TFSTATE_FILE_NAME"), Workspace: settings.Lookup(o.environ, "TF_WORKSPACE"),
-		TargetsFile: o.fanout.Targets, Waves: o.fanout.waves, Run: o.fanout.opts, PlanFile: o.fanout.planFile, Plan: o.tfPlan,
+		TargetsFile: o.fanout.Targets, Waves: o.fanout.Waves, Run: o.fanout.Opts, PlanFile: o.fanout.PlanFile, Plan: o.tfPlan,
 	}
 }

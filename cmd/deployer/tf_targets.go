@@ -9,7 +9,7 @@ import (
 // checkTfFanout validates "tf VERB --targets": each target needs its own
 // state key and its own output files.
 func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
-	if err := o.fanout.load(s); err != nil || o.fanout.file == nil {
+	if err := o.fanout.Load(s); err != nil || o.fanout.File == nil {
 		return err
 	}
 	if o.tf.Options.Verb == "init" {
@@ -24,10 +24,10 @@ func (a *app) checkTfFanout(s *settings.Set, o *tfOptions) error {
 	if err := tfPlanSetting(s, o); err != nil {
 		return err
 	}
-	if err := o.tf.StatePerTarget(s, o.fanout.waves); err != nil {
+	if err := o.tf.StatePerTarget(s, o.fanout.Waves); err != nil {
 		return err
 	}
-	if err := o.outputs.PerTarget(s, o.fanout.waves); err != nil {
+	if err := o.outputs.PerTarget(s, o.fanout.Waves); err != nil {
 		return err
 	}
 	return o.report.CheckPaths(s)
@@ -45,12 +45,12 @@ func tfPlanSetting(s *settings.Set, o *tfOptions) error {
 	if o.tf.Options.Verb == "destroy" {
 		return exitcode.Usagef("%s: a plan file with --targets is written by tf plan and applied by tf apply (expected tf plan or tf apply)", s.Source("plan-file"))
 	}
-	o.fanout.planFile = raw[len(raw)-1]
+	o.fanout.PlanFile = raw[len(raw)-1]
 	o.tf.Options.SavedPlan = false
 	if o.tf.Options.Verb != "apply" {
 		return nil
 	}
-	plan, err := tfrun.ReadPlan(s.Source("plan-file"), o.fanout.planFile, o.fanout.waves, o.fanout.Targets, o.tf.Options.Dir)
+	plan, err := tfrun.ReadPlan(s.Source("plan-file"), o.fanout.PlanFile, o.fanout.Waves, o.fanout.Targets, o.tf.Options.Dir)
 	if err != nil {
 		return err
 	}

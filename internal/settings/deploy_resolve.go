@@ -63,8 +63,8 @@ func ResolveDeploy(s *Set, in Deploy, d *cfn.DeployOptions) (packLocal bool, fl 
 // deployFanout checks the many-targets settings of "cfn deploy": a plan is
 // a preview that keeps its change sets, and output files are per target.
 func deployFanout(s *Set, in Deploy, d *cfn.DeployOptions) (Fleet, error) {
-	fl, err := LoadFleet(s, in.Fanout, "plan-file")
-	if err != nil || fl.File == nil {
+	fl := Fleet{Fanout: in.Fanout, PlanFile: in.PlanFile}
+	if err := fl.Load(s, "plan-file"); err != nil || fl.File == nil {
 		return fl, err
 	}
 	if in.PlanFile != "" && !d.DryRun {

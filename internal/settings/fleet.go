@@ -8,61 +8,66 @@ import (
 	"github.com/deployer-dev/deployer/internal/targets"
 )
 
-// Fleet is the fan-out settings as loaded: the targets file, its waves
-// (only the failed ones with --only-failed) and the run's concurrency and
-// tolerance. File is nil without --targets.
+// Fleet is the fan-out group as given (Fanout, and the plan file a
+// many-targets run reads or writes), then as Load leaves it: the targets
+// file, its waves (only the failed ones with --only-failed) and the run's
+// concurrency and tolerance. File is nil without --targets.
 type Fleet struct {
-	File  *targets.File
-	Waves []targets.Wave
-	Opts  targets.Options
+	Fanout
+	PlanFile string
+	File     *targets.File
+	Waves    []targets.Wave
+	Opts     targets.Options
 }
 
-// LoadFleet reads the targets file and the run's options; all exit 2 on
-// error. Without a targets file, the fan-out flags and the command's own
-// that need one (also) are refused.
-func LoadFleet(s *Set, f Fanout, also ...string) (Fleet, error) {
+// Load reads the targets file and the run's options; all exit 2 on error.
+// Without a targets file, the fan-out flags and the command's own that
+// need one (also) are refused.
+func (fl *Fleet) Load(s *Set, also ...string) error {
+	f := fl.Fanout
 	if f.Targets == "" {
 		for _, flag := range append(append([]string(nil), FanoutOnly...), also...) {
 			if from := s.From(flag); from != "" && from != "default" {
-				return Fleet{}, exitcode.Usagef("%s: only makes sense with --targets (expected --targets FILE too)", from)
+				return exitcode.Usagef("%s: only makes sense with --targets (expected --targets FILE too)", from)
 			}
 		}
-		return Fleet{}, nil
+		return nil
 	}
 	if err := RegularFile(f.Targets); err != nil {
-		return Fleet{}, exitcode.Usagef("%s: %v", s.Source("targets"), err)
+		return exitcode.Usagef("%s: %v", s.Source("targets"), err)
 	}
 	file, err := targets.Load(f.Targets)
 	if err != nil {
-		return Fleet{}, exitcode.Usagef("%s: %v", s.Source("targets"), targets.FirstProblem(err))
+		return exitcode.Usagef("%s: %v", s.Source("targets"), targets.FirstProblem(err))
 	}
-	fl := Fleet{File: file, Waves: file.Plan()}
+	waves := file.Plan()
 	if f.OnlyFailed != "" {
 		data, err := os.ReadFile(f.OnlyFailed)
 		if err != nil {
-			return Fleet{}, exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
+			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
 		}
 		rep, err := targets.DecodeReport(data, f.OnlyFailed)
 		if err != nil {
-			return Fleet{}, exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
+			return exitcode.Usagef("%s: %v", s.Source("only-failed"), err)
 		}
 		var missing []string
-		fl.Waves, missing = targets.OnlyFailed(rep, fl.Waves)
+		waves, missing = targets.OnlyFailed(rep, waves)
 		if len(missing) > 0 {
-			return Fleet{}, exitcode.Usagef("%s: targets %s are not in %s any more (expected the same targets file)", s.Source("only-failed"), strings.Join(missing, ", "), f.Targets)
+			return exitcode.Usagef("%s: targets %s are not in %s any more (expected the same targets file)", s.Source("only-failed"), strings.Join(missing, ", "), f.Targets)
 		}
 	}
-	fl.Opts, err = RunOptions(s, f, file.MaxConcurrency, file.Tolerance)
-	return fl, err
+	fl.File, fl.Waves = file, waves
+	return fl.RunOptions(s, file.MaxConcurrency, file.Tolerance)
 }
 
-// RunOptions resolves concurrency and tolerance: flag > file > default.
-func RunOptions(s *Set, f Fanout, fileConcurrency int, fileTolerance targets.Tolerance) (targets.Options, error) {
-	opts, err := targets.RunOptions(fileConcurrency, fileTolerance, f.Concurrency, f.Tolerance)
+// RunOptions resolves concurrency and tolerance into Opts: flag > file >
+// default.
+func (fl *Fleet) RunOptions(s *Set, fileConcurrency int, fileTolerance targets.Tolerance) (err error) {
+	fl.Opts, err = targets.RunOptions(fileConcurrency, fileTolerance, fl.Concurrency, fl.Tolerance)
 	if err != nil {
-		return opts, exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
+		return exitcode.Usagef("%s: %v", s.Source("failure-tolerance"), err)
 	}
-	return opts, nil
+	return nil
 }
 
 // PathPerTarget refuses a path that is not a file of its own for each

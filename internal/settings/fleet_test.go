@@ -13,16 +13,17 @@ import (
 
 func parseFleet(t *testing.T, args ...string) (Fleet, error) {
 	t.Helper()
-	var f Fanout
+	var fl Fleet
 	s := New("test", "test")
-	FanoutGroup(s, &f)
+	FanoutGroup(s, &fl.Fanout)
 	if err := s.Parse(args, nil); err != nil {
 		t.Fatalf("parse %v: %v", args, err)
 	}
-	return LoadFleet(s, f)
+	err := fl.Load(s)
+	return fl, err
 }
 
-func TestLoadFleetRefusesFanoutFlagsWithoutTargets(t *testing.T) {
+func TestFleetLoadRefusesFanoutFlagsWithoutTargets(t *testing.T) {
 	_, err := parseFleet(t, "--max-concurrency", "2")
 	var ee *exitcode.Error
 	if !errors.As(err, &ee) || ee.Code != exitcode.BadInput || !strings.Contains(err.Error(), "only makes sense with --targets") {
@@ -33,7 +34,7 @@ func TestLoadFleetRefusesFanoutFlagsWithoutTargets(t *testing.T) {
 	}
 }
 
-func TestLoadFleetReadsTheWavesAndTheFlagsOverTheFile(t *testing.T) {
+func TestFleetLoadReadsTheWavesAndTheFlagsOverTheFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "targets.yaml")
 	file := "max-concurrency: 1\nrole: arn:aws:iam::{account}:role/deploy\nwaves:\n  - name: one\n    targets:\n      - {account: \"111111111111\", regions: [eu-west-1]}\n"
 	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
@@ -41,7 +42,7 @@ func TestLoadFleetReadsTheWavesAndTheFlagsOverTheFile(t *testing.T) {
 	}
 	fl, err := parseFleet(t, "--targets", path, "--max-concurrency", "3")
 	if err != nil {
-		t.Fatalf("LoadFleet: %v", err)
+		t.Fatalf("Load: %v", err)
 	}
 	if len(fl.Waves) != 1 || fl.Opts.MaxConcurrency != 3 {
 		t.Errorf("fleet = %d waves, concurrency %d; want 1 wave, the flag's 3", len(fl.Waves), fl.Opts.MaxConcurrency)

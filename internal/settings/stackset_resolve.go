@@ -23,8 +23,8 @@ func StackSetDeployInput(s *Set, o StackSet, def Definition, callAs string, f Fa
 	if err != nil {
 		return stackset.Input{}, Fleet{}, exitcode.Usagef("%s: %v", s.Source("template"), err)
 	}
-	fl, err := LoadFleet(s, f)
-	if err != nil {
+	fl := Fleet{Fanout: f}
+	if err := fl.Load(s); err != nil {
 		return stackset.Input{}, fl, err
 	}
 	in, err := Parameters(s.Source("parameters"), s.Source("parameter"), def.ParamFiles, def.ParamKVs)
