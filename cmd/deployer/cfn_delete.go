@@ -32,7 +32,7 @@ var cfnDeleteSpec = spec{
 					return nil
 				})
 				settings.Timeout(s, &o.Timeout)
-				s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &deployOptions{}) })
+				s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &cfnrun.Options{}) })
 			},
 			func(ctx context.Context, log zerolog.Logger) error { return a.runDelete(ctx, o, log) }
 	},

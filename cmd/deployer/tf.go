@@ -6,6 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
 	"github.com/deployer-dev/deployer/internal/tfrun"
@@ -67,7 +68,7 @@ func (a *app) declareTf(s *settings.Set, o *tfOptions) {
 	settings.FanoutGroup(s, &o.fanout.Fanout)
 	settings.ReportGroup(s, &o.report)
 	// The deploy flags old one-line buildspecs pass to every step.
-	s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &deployOptions{}) })
+	s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &cfnrun.Options{}) })
 	s.After(func() error {
 		o.legacyKey = legacyKey(s, &o.tf.KeyPrefix)
 		o.tf.Options.WantOutputs = o.outputs.File != "" || o.outputs.Env != ""

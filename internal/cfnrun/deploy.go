@@ -11,6 +11,8 @@ package cfnrun
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -23,29 +25,16 @@ import (
 	"github.com/deployer-dev/deployer/internal/targets"
 )
 
-// Options is a resolved "cfn deploy".
+// Options is a "cfn deploy": the settings cmd/deployer binds and
+// settings.ResolveDeploy resolves, and what the engine alone needs.
 type Options struct {
+	settings.Deploy
 	Assume            settings.AssumeConfig
-	Def               settings.Definition
-	Deploy            cfn.DeployOptions
-	Artifacts         settings.Artifacts
-	Outputs           settings.Outputs
-	Report            settings.Report
 	Timeout           time.Duration
 	CancelOnInterrupt bool
-	// PackLocal: the template points at local code, packaged before the
-	// change set.
-	PackLocal bool
 	// BuildID is the CI build's id (CODEBUILD_BUILD_ID, else
 	// CODEPIPELINE_EXECUTION_ID), readable in change set names.
 	BuildID string
-
-	// Many targets: the targets file's path (for the report), its waves,
-	// concurrency and tolerance, and where to write the plan of a preview.
-	TargetsFile string
-	Waves       []targets.Wave
-	Run         targets.Options
-	PlanFile    string
 }
 
 // ExecuteOptions is a resolved "cfn execute".
@@ -66,20 +55,23 @@ func One(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (*cf
 	// code (bucket and prefix carry accounts) or must check an execution
 	// role's account without a role to name it: otherwise asking would cost
 	// every run a round trip.
-	o.Assume.Assume.SourceOnDemand = !o.PackLocal && (len(o.Assume.Assume.RoleARNs) > 0 || o.Deploy.ExecRoleARN == "")
+	o.Assume.Assume.SourceOnDemand = !o.PackLocal && (len(o.Assume.Assume.RoleARNs) > 0 || o.ChangeSet.ExecRoleARN == "")
 	s, err := e.Session(ctx, o.Assume, log)
 	if err != nil {
 		return nil, err
 	}
-	if err := settings.ExecRoleIn("--cfn-role-arn", o.Deploy.ExecRoleARN, s.Target.Account); err != nil {
+	if err := settings.ExecRoleIn("--cfn-role-arn", o.ChangeSet.ExecRoleARN, s.Target.Account); err != nil {
 		return nil, err
 	}
-	res, err := deployTarget(ctx, e, s, o, o.Deploy, o.Outputs, e.Presenter(log, ""), log, "")
+	res, err := deployTarget(ctx, e, s, o, o.ChangeSet, o.Outputs, e.Presenter(log, ""), log, "")
 	id := report.TargetID(s.Target.Account, s.Config.Region)
-	rep := report.NewRun(o.Report.Files(), report.CommandLine("cfn deploy", o.Deploy.DryRun, ""), []string{id})
-	rep.CFN(id, o.Deploy.Stack, res, err)
+	rep := report.NewRun(o.Report.Files(), report.CommandLine("cfn deploy", o.ChangeSet.DryRun, ""), []string{id})
+	rep.CFN(id, o.ChangeSet.Stack, res, err)
 	if werr := rep.Write(e.Files); werr != nil && err == nil {
 		err = werr
+	}
+	if errors.Is(err, cfn.ErrEmpty) {
+		err = fmt.Errorf("stack %s: %w", o.ChangeSet.Stack, err)
 	}
 	return res, err
 }

@@ -25,14 +25,14 @@ func Fanout(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (
 	if err != nil {
 		return targets.Summary{}, err
 	}
-	opts := o.Run
+	opts := o.Fleet.Opts
 	opts.Progress = targets.LogProgress{Log: log}
-	rep := report.NewRun(o.Report.Files(), report.CommandLine("cfn deploy", o.Deploy.DryRun, o.TargetsFile), targets.IDs(o.Waves))
-	sum := targets.Run(ctx, o.Waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
+	rep := report.NewRun(o.Report.Files(), report.CommandLine("cfn deploy", o.ChangeSet.DryRun, o.Fleet.Targets), targets.IDs(o.Fleet.Waves))
+	sum := targets.Run(ctx, o.Fleet.Waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		res, err := deployOne(ctx, e, fl, o, t, tlog)
 		r := targets.DeployResult(ctx, res, err)
-		r.Stack = o.Deploy.Stack
+		r.Stack = o.ChangeSet.Stack
 		if t.Stack != "" {
 			r.Stack = t.Stack
 		}
@@ -42,7 +42,7 @@ func Fanout(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (
 		}
 		return r
 	})
-	if o.PlanFile != "" {
+	if o.Fleet.PlanFile != "" {
 		if err := writePlan(e, o, sum, log); err != nil {
 			return sum, err
 		}
@@ -54,7 +54,7 @@ func Fanout(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (
 // a plan of part of the fleet would deploy part of it. Otherwise it writes
 // nothing, removes an older plan at the same path, and says so.
 func writePlan(e *runenv.Env, o Options, sum targets.Summary, log zerolog.Logger) error {
-	path := o.PlanFile
+	path := o.Fleet.PlanFile
 	if ok, missing := targets.Planable(sum); !ok {
 		why := fmt.Sprintf("%d of %d targets did not preview: %s", len(missing), len(sum.Results), strings.Join(missing, ", "))
 		if len(missing) == 0 {
@@ -69,8 +69,8 @@ func writePlan(e *runenv.Env, o Options, sum targets.Summary, log zerolog.Logger
 		return nil
 	}
 	plan := targets.NewPlan(sum)
-	plan.MaxConcurrency, plan.FailureTolerance = o.Run.MaxConcurrency, o.Run.Tolerance.String()
-	plan.AllowReplacement, plan.AllowDelete = o.Deploy.Guards.AllowReplacement, o.Deploy.Guards.AllowDelete
+	plan.MaxConcurrency, plan.FailureTolerance = o.Fleet.Opts.MaxConcurrency, o.Fleet.Opts.Tolerance.String()
+	plan.AllowReplacement, plan.AllowDelete = o.ChangeSet.Guards.AllowReplacement, o.ChangeSet.Guards.AllowDelete
 	data, err := targets.EncodePlan(plan)
 	if err == nil {
 		err = e.Files.File("", path, data)
@@ -89,7 +89,7 @@ func deployOne(ctx context.Context, e *runenv.Env, fl *targets.Fleet, o Options,
 	if err != nil {
 		return nil, err
 	}
-	d := o.Deploy
+	d := o.ChangeSet
 	if t.Stack != "" {
 		d.Stack = t.Stack
 	}

@@ -5,7 +5,8 @@ import (
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
-// Deploy is a parsed "cfn deploy" as given, what ResolveDeploy reads.
+// Deploy is a "cfn deploy" as ResolveDeploy reads it: its groups as
+// given, then what ResolveDeploy makes of the files they name.
 type Deploy struct {
 	Target    Target
 	Def       Definition
@@ -13,68 +14,69 @@ type Deploy struct {
 	Outputs   Outputs
 	Report    Report
 	AWSCLI    AWSCLI
-	Fanout    Fanout
-	PlanFile  string
-	Region    string // the region known before any call, for an S3 template URL
-	// ChangeSetName names the change set when no flag did.
-	ChangeSetName func() string
+	Fleet     Fleet // as given; loaded with --targets
+	// ChangeSet holds the change-set flags as given, then the stack,
+	// template, parameters, tags and name resolved.
+	ChangeSet cfn.DeployOptions
+	// PackLocal: the template points at local code, packaged before the
+	// change set.
+	PackLocal bool
 }
 
-// ResolveDeploy reads the files a "cfn deploy" names into d and applies
-// the rules that span settings, all before any AWS call; every error is
-// exit 2 naming where the value came from. It reports whether the
-// template points at local code to package first, and the targets file
-// loaded (none without --targets).
-func ResolveDeploy(s *Set, in Deploy, d *cfn.DeployOptions) (packLocal bool, fl Fleet, err error) {
+// ResolveDeploy reads the files a "cfn deploy" names and applies the
+// rules that span settings, all before any AWS call; every error is exit 2
+// naming where the value came from. region is the one known before any
+// call (for an S3 template URL); changeSetName names the change set when
+// no flag did.
+func ResolveDeploy(s *Set, in *Deploy, region string, changeSetName func() string) (err error) {
+	d := &in.ChangeSet
 	d.Stack, d.ExecRoleARN, d.Capabilities = in.Target.Stack, in.Target.ExecRoleARN, in.Def.Caps
 	if in.Def.Template == "" {
-		return false, fl, exitcode.Usagef("--template: no template given (expected --template FILE, s3://bucket/key or DEPLOYER_TEMPLATE)")
+		return exitcode.Usagef("--template: no template given (expected --template FILE, s3://bucket/key or DEPLOYER_TEMPLATE)")
 	}
-	if d.Template, err = LoadTemplate(in.Def.Template, in.Region); err != nil {
-		return false, fl, exitcode.Usagef("%s: %v", s.Source("template"), err)
+	if d.Template, err = LoadTemplate(in.Def.Template, region); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("template"), err)
 	}
 	if d.Template.Body != nil {
-		if packLocal, err = LocalRefs(s, in.Def.Template, in.Artifacts); err != nil {
-			return false, fl, err
+		if in.PackLocal, err = LocalRefs(s, in.Def.Template, in.Artifacts); err != nil {
+			return err
 		}
 	}
 	if d.Template.NeedsUpload() && in.Artifacts.Bucket == "" {
-		return false, fl, exitcode.Usagef("%s: template is %d bytes, over the 51,200 CloudFormation takes inline (expected --artifact-bucket BUCKET to upload it through S3)", s.Source("template"), len(d.Template.Body))
+		return exitcode.Usagef("%s: template is %d bytes, over the 51,200 CloudFormation takes inline (expected --artifact-bucket BUCKET to upload it through S3)", s.Source("template"), len(d.Template.Body))
 	}
 	if d.Inputs, err = Parameters(s.Source("parameters"), s.Source("parameter"), in.Def.ParamFiles, in.Def.ParamKVs); err != nil {
-		return false, fl, err
+		return err
 	}
 	if d.Tags, err = StackTags(s.Source("tag"), in.Def.Tags); err != nil {
-		return false, fl, err
+		return err
 	}
-	if err := in.AWSCLI.Apply(s, d, in.Fanout.Targets); err != nil {
-		return false, fl, err
+	if err := in.AWSCLI.Apply(s, d, in.Fleet.Targets); err != nil {
+		return err
 	}
 	if d.KeepChangeSet && !d.DryRun {
-		return false, fl, exitcode.Usagef("%s: only makes sense with --dry-run (expected both, or neither)", s.Source("keep-change-set"))
+		return exitcode.Usagef("%s: only makes sense with --dry-run (expected both, or neither)", s.Source("keep-change-set"))
 	}
 	if d.ChangeSetName == "" {
-		d.ChangeSetName = in.ChangeSetName()
+		d.ChangeSetName = changeSetName()
 	}
-	fl, err = deployFanout(s, in, d)
-	return packLocal, fl, err
+	return deployFanout(s, in)
 }
 
 // deployFanout checks the many-targets settings of "cfn deploy": a plan is
 // a preview that keeps its change sets, and output files are per target.
-func deployFanout(s *Set, in Deploy, d *cfn.DeployOptions) (Fleet, error) {
-	fl := Fleet{Fanout: in.Fanout, PlanFile: in.PlanFile}
-	if err := fl.Load(s, "plan-file"); err != nil || fl.File == nil {
-		return fl, err
+func deployFanout(s *Set, in *Deploy) error {
+	if err := in.Fleet.Load(s, "plan-file"); err != nil || in.Fleet.File == nil {
+		return err
 	}
-	if in.PlanFile != "" && !d.DryRun {
-		return fl, exitcode.Usagef("%s: a plan is a preview (expected --dry-run too)", s.Source("plan-file"))
+	if in.Fleet.PlanFile != "" && !in.ChangeSet.DryRun {
+		return exitcode.Usagef("%s: a plan is a preview (expected --dry-run too)", s.Source("plan-file"))
 	}
-	if in.PlanFile != "" {
-		d.KeepChangeSet = true
+	if in.Fleet.PlanFile != "" {
+		in.ChangeSet.KeepChangeSet = true
 	}
-	if err := in.Outputs.PerTarget(s, fl.Waves); err != nil {
-		return fl, err
+	if err := in.Outputs.PerTarget(s, in.Fleet.Waves); err != nil {
+		return err
 	}
-	return fl, in.Report.CheckPaths(s)
+	return in.Report.CheckPaths(s)
 }

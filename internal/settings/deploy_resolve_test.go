@@ -12,16 +12,14 @@ import (
 
 func resolveDeploy(t *testing.T, in Deploy, args ...string) (cfn.DeployOptions, error) {
 	t.Helper()
-	var d cfn.DeployOptions
 	s := New("cfn deploy", "")
-	ChangeSetGroup(s, &d)
+	ChangeSetGroup(s, &in.ChangeSet)
 	AWSCLIGroup(s, &in.AWSCLI)
 	if err := s.Parse(args, nil); err != nil {
 		t.Fatalf("parse %v: %v", args, err)
 	}
-	in.ChangeSetName = func() string { return "named-by-the-command" }
-	_, _, err := ResolveDeploy(s, in, &d)
-	return d, err
+	err := ResolveDeploy(s, &in, "", func() string { return "named-by-the-command" })
+	return in.ChangeSet, err
 }
 
 // TestResolveDeployReadsTheTemplateAndNamesTheChangeSet: a template on
