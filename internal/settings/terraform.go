@@ -3,6 +3,7 @@ package settings
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-version"
@@ -127,4 +128,18 @@ func (t Terraform) StatePerTarget(s *Set, waves []targets.Wave) error {
 		return exitcode.Usagef("%s: %v", s.Source("backend-key"), err)
 	}
 	return nil
+}
+
+// TerraformAction is the verb of "deployer tf" given none: TF_ACTION's, as
+// existing buildspecs set it (init then runs first). An empty or unknown
+// TF_ACTION is exit 2.
+func TerraformAction(environ []string) (string, error) {
+	switch action := strings.TrimSpace(Lookup(environ, "TF_ACTION")); action {
+	case "plan", "apply", "destroy":
+		return action, nil
+	case "":
+		return "", exitcode.Usagef("tf: no verb given (expected deployer tf init|plan|apply|destroy, or TF_ACTION=plan|apply|destroy)")
+	default:
+		return "", exitcode.Usagef("TF_ACTION: %q is not known (expected plan, apply or destroy)", action)
+	}
 }
