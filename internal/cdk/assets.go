@@ -28,16 +28,31 @@ type FileDestination struct {
 }
 
 // ImageAsset is a container image to build and push to ECR
-// (cdk:asset-manifest "dockerImages").
+// (cdk:asset-manifest "dockerImages"): its source's build options, passed
+// to docker build as cdk-assets passes them.
 type ImageAsset struct {
-	Hash         string
-	DisplayName  string
-	Directory    string // absolute
-	DockerFile   string
-	BuildArgs    map[string]string
-	Target       string
-	Platform     string
-	Destinations []ImageDestination
+	Hash          string
+	DisplayName   string
+	Directory     string // absolute
+	DockerFile    string
+	BuildArgs     map[string]string
+	BuildContexts map[string]string
+	BuildSecrets  map[string]string
+	BuildSSH      string
+	Target        string
+	NetworkMode   string
+	Platform      string
+	Outputs       []string
+	CacheFrom     []CacheOption
+	CacheTo       *CacheOption
+	CacheDisabled bool
+	Destinations  []ImageDestination
+}
+
+// CacheOption is a docker build cache source or destination.
+type CacheOption struct {
+	Type   string            `json:"type"`
+	Params map[string]string `json:"params"`
 }
 
 // ImageDestination is one repository and tag the image goes to.
@@ -68,12 +83,20 @@ type assetManifest struct {
 	DockerImages map[string]struct {
 		DisplayName string `json:"displayName"`
 		Source      struct {
-			Directory         string            `json:"directory"`
-			DockerFile        string            `json:"dockerFile"`
-			DockerBuildArgs   map[string]string `json:"dockerBuildArgs"`
-			DockerBuildTarget string            `json:"dockerBuildTarget"`
-			Platform          string            `json:"platform"`
-			Executable        []string          `json:"executable"`
+			Directory           string            `json:"directory"`
+			DockerFile          string            `json:"dockerFile"`
+			DockerBuildArgs     map[string]string `json:"dockerBuildArgs"`
+			DockerBuildContexts map[string]string `json:"dockerBuildContexts"`
+			DockerBuildSecrets  map[string]string `json:"dockerBuildSecrets"`
+			DockerBuildSSH      string            `json:"dockerBuildSsh"`
+			DockerBuildTarget   string            `json:"dockerBuildTarget"`
+			NetworkMode         string            `json:"networkMode"`
+			Platform            string            `json:"platform"`
+			DockerOutputs       []string          `json:"dockerOutputs"`
+			CacheFrom           []CacheOption     `json:"cacheFrom"`
+			CacheTo             *CacheOption      `json:"cacheTo"`
+			CacheDisabled       bool              `json:"cacheDisabled"`
+			Executable          []string          `json:"executable"`
 		} `json:"source"`
 		Destinations map[string]struct {
 			RepositoryName       string `json:"repositoryName"`
@@ -127,8 +150,11 @@ func readAssets(dir, file string) ([]FileAsset, []ImageAsset, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: image asset %s: %w", name, hash, err)
 		}
-		ia := ImageAsset{Hash: hash, DisplayName: or(im.DisplayName, hash), Directory: p, DockerFile: im.Source.DockerFile,
-			BuildArgs: im.Source.DockerBuildArgs, Target: im.Source.DockerBuildTarget, Platform: im.Source.Platform}
+		src := im.Source
+		ia := ImageAsset{Hash: hash, DisplayName: or(im.DisplayName, hash), Directory: p, DockerFile: src.DockerFile,
+			BuildArgs: src.DockerBuildArgs, BuildContexts: src.DockerBuildContexts, BuildSecrets: src.DockerBuildSecrets,
+			BuildSSH: src.DockerBuildSSH, Target: src.DockerBuildTarget, NetworkMode: src.NetworkMode, Platform: src.Platform,
+			Outputs: src.DockerOutputs, CacheFrom: src.CacheFrom, CacheTo: src.CacheTo, CacheDisabled: src.CacheDisabled}
 		for _, id := range slices.Sorted(mapKeys(im.Destinations)) {
 			d := im.Destinations[id]
 			ia.Destinations = append(ia.Destinations, ImageDestination{ID: id, Repository: d.RepositoryName, Tag: d.ImageTag,

@@ -1,14 +1,11 @@
 package cdk
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 
@@ -32,7 +29,7 @@ var ErrNoDocker = errors.New("docker is not available to build it")
 // pushed with the docker CLI after a login from GetAuthorizationToken, all
 // with the destination's role (the image-publishing role). Nothing is built
 // or pushed before ready says the environment may be written to.
-func (p *Publisher) image(ctx context.Context, j imageJob, ready func(context.Context) error) (Published, error) {
+func (p *Publisher) image(ctx context.Context, j imageJob, docker *dockerRun, ready func(context.Context) error) (Published, error) {
 	d := j.dest
 	res := Published{Stack: j.stack.DisplayName, Asset: j.asset.DisplayName, Location: d.Repository + ":" + d.Tag}
 	fail := func(err error) (Published, error) {
@@ -56,65 +53,103 @@ func (p *Publisher) image(ctx context.Context, j imageJob, ready func(context.Co
 	if err := ready(ctx); err != nil {
 		return res, err
 	}
-	docker := p.Docker
-	if docker == "" {
-		docker = "docker"
+	if docker.bin == "" {
+		return fail(fmt.Errorf("not in ECR and %w (expected docker on PATH, CDK_DOCKER naming it, or the image pushed by an earlier stage)", ErrNoDocker))
 	}
-	if docker, err = exec.LookPath(docker); err != nil {
-		return fail(fmt.Errorf("not in ECR and %w (expected docker on PATH, or the image pushed by an earlier stage)", ErrNoDocker))
+	if err := docker.open(); err != nil {
+		return fail(err)
 	}
-	tok, err := api.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
-	if err != nil || len(tok.AuthorizationData) == 0 {
-		return fail(fmt.Errorf("ecr login: %w", err))
-	}
-	auth := tok.AuthorizationData[0]
-	raw, err := base64.StdEncoding.DecodeString(aws.ToString(auth.AuthorizationToken))
+	registry, err := docker.loginOnce(ctx, j.stack.Environment.Account+"/"+d.Region, func() (ecrLogin, error) { return ecrToken(ctx, api) })
 	if err != nil {
-		return fail(fmt.Errorf("ecr login: %w", err))
+		return fail(err)
 	}
-	_, password, _ := strings.Cut(string(raw), ":")
-	registry := strings.TrimPrefix(aws.ToString(auth.ProxyEndpoint), "https://")
 	remote := registry + "/" + d.Repository + ":" + d.Tag
 	local := "cdkasset-" + strings.ToLower(j.asset.Hash)
-	for _, c := range dockerCommands(ctx, docker, j.asset, registry, local, remote) {
-		if c.Args[1] == "login" {
-			c.Stdin = strings.NewReader(password) // never in argv
-		}
-		var stderr bytes.Buffer
-		c.Stderr = &stderr
-		if err := c.Run(); err != nil {
-			return fail(fmt.Errorf("docker %s: %w: %s", c.Args[1], err, strings.TrimSpace(stderr.String())))
-		}
+	if err := docker.buildAndTag(ctx, j.asset, local, remote); err != nil {
+		return fail(err)
+	}
+	if err := docker.run(ctx, "", nil, nil, "push", remote); err != nil {
+		return fail(err)
 	}
 	res.Uploaded = true
 	p.Log.Info().Str("asset", j.asset.DisplayName).Str("image", res.Location).Bool("uploaded", true).Msg("image asset pushed")
 	return res, nil
 }
 
-// dockerCommands builds, without running, what cdk-assets runs: login,
-// build in the asset directory, tag, push.
-func dockerCommands(ctx context.Context, docker string, a ImageAsset, registry, local, remote string) []*exec.Cmd {
-	build := []string{"build", "--tag", local}
-	for _, k := range slices.Sorted(maps.Keys(a.BuildArgs)) {
-		build = append(build, "--build-arg", k+"="+a.BuildArgs[k])
+// ecrToken reads the registry and its docker login from ECR, as
+// cdk-assets does: the token is base64 of USER:PASSWORD.
+func ecrToken(ctx context.Context, api *ecr.Client) (ecrLogin, error) {
+	tok, err := api.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	if err == nil && len(tok.AuthorizationData) == 0 {
+		err = errors.New("GetAuthorizationToken returned no authorization data")
 	}
-	if a.Target != "" {
-		build = append(build, "--target", a.Target)
+	if err != nil {
+		return ecrLogin{}, fmt.Errorf("ecr login: %w", err)
 	}
-	if a.DockerFile != "" {
-		build = append(build, "--file", a.DockerFile)
+	auth := tok.AuthorizationData[0]
+	raw, err := base64.StdEncoding.DecodeString(aws.ToString(auth.AuthorizationToken))
+	user, password, ok := strings.Cut(string(raw), ":")
+	if err != nil || !ok {
+		return ecrLogin{}, errors.New("ecr login: the authorization token is not base64 of USER:PASSWORD")
 	}
-	if a.Platform != "" {
-		build = append(build, "--platform", a.Platform)
+	endpoint := strings.TrimPrefix(strings.TrimPrefix(aws.ToString(auth.ProxyEndpoint), "https://"), "http://")
+	return ecrLogin{registry: strings.TrimSuffix(endpoint, "/"), user: user, password: password}, nil
+}
+
+// buildAndTag builds the image in the asset directory under its local tag,
+// then tags it for the repository; one build at a time.
+func (d *dockerRun) buildAndTag(ctx context.Context, a ImageAsset, local, remote string) error {
+	d.build.Lock()
+	defer d.build.Unlock()
+	if err := d.run(ctx, a.Directory, nil, []string{"BUILDX_NO_DEFAULT_ATTESTATIONS=1"}, buildArgs(a, local)...); err != nil {
+		return err
 	}
-	build = append(build, ".")
-	cmds := []*exec.Cmd{
-		exec.CommandContext(ctx, docker, "login", "--username", "AWS", "--password-stdin", registry),
-		exec.CommandContext(ctx, docker, build...),
-		exec.CommandContext(ctx, docker, "tag", local, remote),
-		exec.CommandContext(ctx, docker, "push", remote),
+	return d.run(ctx, "", nil, nil, "tag", local, remote)
+}
+
+// buildArgs is docker build's argv as cdk-assets builds it, in its order
+// (map entries sorted, where cdk-assets keeps the manifest's order).
+func buildArgs(a ImageAsset, local string) []string {
+	args := []string{"build"}
+	pairs := func(flag string, m map[string]string, format func(k, v string) string) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			args = append(args, flag, format(k, m[k]))
+		}
 	}
-	cmds[1].Dir = a.Directory
-	cmds[1].Env = append(os.Environ(), "BUILDX_NO_DEFAULT_ATTESTATIONS=1")
-	return cmds
+	pairs("--build-arg", a.BuildArgs, func(k, v string) string { return k + "=" + v })
+	pairs("--build-context", a.BuildContexts, func(k, v string) string { return k + "=" + v })
+	pairs("--secret", a.BuildSecrets, func(k, v string) string { return "id=" + k + "," + v })
+	opt := func(flag, v string) {
+		if v != "" {
+			args = append(args, flag, v)
+		}
+	}
+	opt("--ssh", a.BuildSSH)
+	args = append(args, "--tag", local)
+	opt("--target", a.Target)
+	opt("--file", a.DockerFile)
+	opt("--network", a.NetworkMode)
+	opt("--platform", a.Platform)
+	for _, o := range a.Outputs {
+		args = append(args, "--output="+o)
+	}
+	for _, c := range a.CacheFrom {
+		args = append(args, "--cache-from", c.flag())
+	}
+	if a.CacheTo != nil {
+		args = append(args, "--cache-to", a.CacheTo.flag())
+	}
+	if a.CacheDisabled {
+		args = append(args, "--no-cache")
+	}
+	return append(args, ".")
+}
+
+// flag is the option as docker takes it: type=T,k=v,...
+func (c CacheOption) flag() string {
+	f := "type=" + c.Type
+	for _, k := range slices.Sorted(maps.Keys(c.Params)) {
+		f += "," + k + "=" + c.Params[k]
+	}
+	return f
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 
@@ -39,8 +40,9 @@ type Published struct {
 type Publisher struct {
 	Access      Access
 	Log         zerolog.Logger
-	Concurrency int    // assets in flight; 0 means 8
-	Docker      string // docker CLI; "" means docker on PATH
+	Concurrency int      // assets in flight; 0 means 8
+	Docker      string   // docker CLI; "" means docker on PATH
+	DockerEnv   []string // docker's environment; nil means this process's
 	// NewS3 builds the S3 client of a config; nil means s3.NewFromConfig.
 	NewS3 func(aws.Config) artifact.S3API
 
@@ -121,8 +123,10 @@ func (p *Publisher) Publish(ctx context.Context, stacks []*Stack, ready func(con
 	for i, j := range jobs {
 		run(i, func() (Published, error) { return p.file(ctx, j, ready) })
 	}
+	docker := p.dockerRun(len(images))
+	defer docker.close()
 	for i, j := range images {
-		run(len(jobs)+i, func() (Published, error) { return p.image(ctx, j, ready) })
+		run(len(jobs)+i, func() (Published, error) { return p.image(ctx, j, docker, ready) })
 	}
 	wg.Wait()
 	var first error
@@ -132,6 +136,24 @@ func (p *Publisher) Publish(ctx context.Context, stacks []*Stack, ready func(con
 		}
 	}
 	return out, first
+}
+
+// dockerRun is this Publish's docker CLI: bin stays empty when docker is
+// not found (or no image asset needs it).
+func (p *Publisher) dockerRun(images int) *dockerRun {
+	d := &dockerRun{env: p.DockerEnv}
+	if d.env == nil {
+		d.env = os.Environ()
+	}
+	if images == 0 {
+		return d
+	}
+	bin := p.Docker
+	if bin == "" {
+		bin = "docker"
+	}
+	d.bin, _ = exec.LookPath(bin)
+	return d
 }
 
 // file publishes one file asset to one bucket with the destination's role
