@@ -11,14 +11,11 @@ import (
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-// deleteOptions is a parsed and validated "cfn delete".
-type deleteOptions = cfnrun.DeleteOptions
-
 var cfnDeleteSpec = spec{
 	name:    "cfn delete",
 	summary: "Deletes a stack with the execution role and waits for it. The deploy command line is accepted too (its deploy-only flags are ignored), so one line serves every ACTION.",
 	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
-		o := &deleteOptions{}
+		o := &cfnrun.DeleteOptions{}
 		return func(s *settings.Set) {
 				settings.Assume(s, &o.Assume, a.host)
 				settings.TargetGroup(s, &o.Target, &o.Assume)
@@ -34,10 +31,6 @@ var cfnDeleteSpec = spec{
 				settings.Timeout(s, &o.Timeout)
 				s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &cfnrun.Options{}) })
 			},
-			func(ctx context.Context, log zerolog.Logger) error { return a.runDelete(ctx, o, log) }
+			func(ctx context.Context, log zerolog.Logger) error { return cfnrun.Delete(ctx, a.runEnv(), *o, log) }
 	},
-}
-
-func (a *app) runDelete(ctx context.Context, o *deleteOptions, log zerolog.Logger) error {
-	return cfnrun.Delete(ctx, a.runEnv(), *o, log)
 }

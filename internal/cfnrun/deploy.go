@@ -37,11 +37,12 @@ type Options struct {
 	BuildID string
 }
 
-// ExecuteOptions is a resolved "cfn execute".
+// ExecuteOptions is a "cfn execute": the plan and the run's concurrency
+// and tolerance are resolved by settings.ResolveExecute.
 type ExecuteOptions struct {
 	Assume            settings.AssumeConfig
 	Plan              *targets.Plan
-	Run               targets.Options
+	Fleet             settings.Fleet
 	Outputs           settings.Outputs
 	Timeout           time.Duration
 	DisableRollback   bool

@@ -20,7 +20,7 @@ func Execute(ctx context.Context, e *runenv.Env, o ExecuteOptions, log zerolog.L
 	if err != nil {
 		return targets.Summary{}, err
 	}
-	opts := o.Run
+	opts := o.Fleet.Opts
 	opts.Progress = targets.LogProgress{Log: log}
 	return o.Plan.Execute(ctx, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()

@@ -12,15 +12,15 @@ import (
 	"github.com/deployer-dev/deployer/internal/targets"
 )
 
-// PackageOptions is a resolved "cfn package".
+// PackageOptions is a "cfn package", checked by settings.ResolvePackage.
 type PackageOptions struct {
 	Assume    settings.AssumeConfig
 	Template  string
 	Artifacts settings.Artifacts
 	// Out is where the packaged template goes ("" returns it, for
-	// stdout); with Waves, a path with {account} and {region}.
+	// stdout); with --targets, a path with {account} and {region}.
 	Out   string
-	Waves []targets.Wave
+	Fleet settings.Fleet // --targets: one packaged template per target
 }
 
 // Package uploads the template's local code and writes the packaged
@@ -30,7 +30,7 @@ func Package(ctx context.Context, e *runenv.Env, o PackageOptions, log zerolog.L
 	if err != nil {
 		return nil, err
 	}
-	if o.Waves != nil {
+	if o.Fleet.File != nil {
 		return nil, packageTargets(ctx, e, s.Config, s.Source.Account, o, log)
 	}
 	// Standalone packaging uploads with the credentials it acts with; the
@@ -54,7 +54,7 @@ func Package(ctx context.Context, e *runenv.Env, o PackageOptions, log zerolog.L
 // The uploads use the credentials this command acts with (the pipeline's,
 // as --artifact-credentials source does for deploys).
 func packageTargets(ctx context.Context, e *runenv.Env, base aws.Config, source string, o PackageOptions, log zerolog.Logger) error {
-	for _, t := range targets.Flatten(o.Waves) {
+	for _, t := range targets.Flatten(o.Fleet.Waves) {
 		cfg := base.Copy()
 		cfg.Region = t.Region
 		tlog := log.With().Str("target", t.ID()).Logger()

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/report"
@@ -14,17 +15,20 @@ import (
 	"github.com/deployer-dev/deployer/internal/targets"
 )
 
-// StackSetOptions is a resolved "cfn stackset deploy" (Input) or "cfn
-// stackset delete" (Delete).
+// StackSetOptions is a "cfn stackset deploy" or "cfn stackset delete".
 type StackSetOptions struct {
-	Assume      settings.AssumeConfig
-	Name        string
-	Input       stackset.Input
-	Delete      stackset.DeleteInput
-	DryRun      bool // deploy: preview only
-	Timeout     time.Duration
-	Report      settings.Report
-	TargetsFile string // for the report
+	Assume   settings.AssumeConfig
+	Own      settings.StackSet
+	Def      settings.Definition
+	CallAs   string
+	DryRun   bool // deploy: preview only
+	IfExists bool // delete: a StackSet already gone is not an error
+	Fleet    settings.Fleet
+	Timeout  time.Duration
+	Report   settings.Report
+	// Input is the deploy's StackSet and instances, resolved by
+	// settings.StackSetDeployInput.
+	Input stackset.Input
 }
 
 // stacksetEngine is the StackSets engine acting with the source
@@ -61,16 +65,16 @@ func StackSetDeploy(ctx context.Context, e *runenv.Env, o StackSetOptions, log z
 		return targets.Summary{}, err
 	}
 	for _, c := range res.Changes {
-		log.Info().Str("stack_set", o.Name).Msg(c)
+		log.Info().Str("stack_set", o.Own.Name).Msg(c)
 	}
-	rep := report.NewRun(o.Report.Files(), report.CommandLine("cfn stackset deploy", o.DryRun, o.TargetsFile), nil)
-	for _, t := range stackset.ReportTargets(o.Name, res) {
+	rep := report.NewRun(o.Report.Files(), report.CommandLine("cfn stackset deploy", o.DryRun, o.Fleet.Targets), nil)
+	for _, t := range stackset.ReportTargets(o.Own.Name, res) {
 		rep.Put(t)
 	}
 	if err := rep.Write(e.Files); err != nil {
 		return targets.Summary{}, err
 	}
-	return res.Summary(o.Name, started, e.Now().Sub(started)), nil
+	return res.Summary(o.Own.Name, started, e.Now().Sub(started)), nil
 }
 
 // StackSetDelete removes every instance, then the StackSet.
@@ -82,9 +86,10 @@ func StackSetDelete(ctx context.Context, e *runenv.Env, o StackSetOptions, log z
 	ctx, cancel := withTimeout(ctx, o.Timeout)
 	defer cancel()
 	started := e.Now()
-	res, err := eng.Delete(ctx, o.Delete)
+	res, err := eng.Delete(ctx, stackset.DeleteInput{Name: o.Own.Name, CallAs: types.CallAs(o.CallAs), RetainStacks: o.Own.RetainStacks,
+		IfExists: o.IfExists, Preferences: stackset.Preferences{MaxConcurrency: stackset.Limit{N: o.Fleet.Opts.MaxConcurrency}}})
 	if err != nil {
 		return targets.Summary{}, err
 	}
-	return res.Summary(o.Name, started, e.Now().Sub(started)), nil
+	return res.Summary(o.Own.Name, started, e.Now().Sub(started)), nil
 }

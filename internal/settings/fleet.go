@@ -95,3 +95,30 @@ func ReadPlan(from, path string) (*targets.Plan, error) {
 	}
 	return plan, nil
 }
+
+// ResolveExecute reads the plan "cfn execute" runs (fl.PlanFile), checks
+// that it holds change sets only and that output files are per target,
+// and resolves the run's concurrency and tolerance: flag > plan > default.
+// Every error is exit 2, before any call.
+func ResolveExecute(s *Set, fl *Fleet, outputs Outputs) (*targets.Plan, error) {
+	if fl.PlanFile == "" {
+		return nil, exitcode.Usagef("--plan-file: no plan given (expected --plan-file FILE from cfn deploy --targets --dry-run --plan-file)")
+	}
+	plan, err := ReadPlan(s.Source("plan-file"), fl.PlanFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.Only(targets.KindCfn); err != nil {
+		return nil, exitcode.Usagef("%s: %v", s.Source("plan-file"), err)
+	}
+	if err := outputs.PerTarget(s, plan.Schedule()); err != nil {
+		return nil, err
+	}
+	tol := targets.Tolerance{}
+	if plan.FailureTolerance != "" {
+		if tol, err = targets.ParseTolerance(plan.FailureTolerance); err != nil {
+			return nil, exitcode.Usagef("%s: failure_tolerance: %v", s.Source("plan-file"), err)
+		}
+	}
+	return plan, fl.RunOptions(s, plan.MaxConcurrency, tol)
+}

@@ -39,3 +39,29 @@ func PackError(from string, err error) error {
 	}
 	return err
 }
+
+// ResolvePackage checks a parsed "cfn package" before any call: a template
+// whose local paths exist inside its tree, a bucket, and with --targets
+// (loaded into fl) an --output-template that is a file of its own for
+// every target. Every error is exit 2 naming the setting.
+func ResolvePackage(s *Set, template string, as Artifacts, out string, fl *Fleet) error {
+	if template == "" {
+		return exitcode.Usagef("--template: no template given (expected --template FILE)")
+	}
+	if err := RegularFile(template); err != nil {
+		return exitcode.Usagef("%s: %v", s.Source("template"), err)
+	}
+	if _, err := LocalRefs(s, template, as); err != nil {
+		return err
+	}
+	if as.Bucket == "" {
+		return exitcode.Usagef("--artifact-bucket: no bucket given (expected --artifact-bucket BUCKET in the stack's region)")
+	}
+	if err := fl.Load(s); err != nil || fl.File == nil {
+		return err
+	}
+	if out == "" {
+		return exitcode.Usagef("--targets: one packaged template per target (expected --output-template with {account} and {region}, like packaged/{account}-{region}.yaml)")
+	}
+	return PathPerTarget(s.Source("output-template"), out, fl.Waves)
+}

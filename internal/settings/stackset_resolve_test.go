@@ -17,21 +17,21 @@ func parseStackSetDeploy(t *testing.T, args ...string) (StackSet, Fleet, error) 
 		o      StackSet
 		def    Definition
 		callAs string
-		f      Fanout
+		fl     Fleet
 	)
 	s := New("cfn stackset deploy", "")
 	StackSetName(s, &o)
 	CallAs.Bind(s, &callAs)
-	FanoutRunGroup(s, &f)
+	FanoutRunGroup(s, &fl.Fanout)
 	Template.Bind(s, &def.Template)
-	TargetsFile.Bind(s, &f.Targets)
+	TargetsFile.Bind(s, &fl.Targets)
 	ParameterOverrides.Bind(s, &def.ParamKVs)
 	Tags.Bind(s, &def.Tags)
 	StackSetDeploy(s, &o)
 	if err := s.Parse(args, nil); err != nil {
 		t.Fatalf("parse %v: %v", args, err)
 	}
-	in, fl, err := StackSetDeployInput(s, o, def, callAs, f, "us-east-1")
+	in, err := StackSetDeployInput(s, o, def, callAs, &fl, "us-east-1")
 	if err == nil && in.StackSet.Name != o.Name {
 		t.Errorf("input names %q, want %q", in.StackSet.Name, o.Name)
 	}
@@ -69,5 +69,30 @@ func TestStackSetDeployInputReadsTheFiles(t *testing.T) {
 		if exitcode.Of(err) != exitcode.BadInput || !strings.HasPrefix(err.Error(), c.prefix) {
 			t.Errorf("%v: got %v (exit %d), want exit 2 starting %q", c.args, err, exitcode.Of(err), c.prefix)
 		}
+	}
+}
+
+// TestStackSetDeleteCheckNeedsANameAndReadsTheFlags: a delete without
+// --stack-set is exit 2 naming it; with one, --max-concurrency is the run's.
+func TestStackSetDeleteCheckNeedsANameAndReadsTheFlags(t *testing.T) {
+	parse := func(args ...string) (Fleet, error) {
+		var (
+			o  StackSet
+			fl Fleet
+		)
+		s := New("cfn stackset delete", "")
+		StackSetName(s, &o)
+		FanoutRunGroup(s, &fl.Fanout)
+		if err := s.Parse(args, nil); err != nil {
+			t.Fatalf("parse %v: %v", args, err)
+		}
+		err := StackSetDeleteCheck(s, o, &fl)
+		return fl, err
+	}
+	if _, err := parse("--max-concurrency", "2"); exitcode.Of(err) != exitcode.BadInput || !strings.HasPrefix(err.Error(), "--stack-set: ") {
+		t.Errorf("no name: got %v, want exit 2 naming --stack-set", err)
+	}
+	if fl, err := parse("--stack-set", "base", "--max-concurrency", "2"); err != nil || fl.Opts.MaxConcurrency != 2 {
+		t.Errorf("got concurrency %d, %v; want the flag's 2", fl.Opts.MaxConcurrency, err)
 	}
 }
