@@ -20,6 +20,12 @@ type imageJob struct {
 	dest  ImageDestination
 }
 
+// ECRAPI is what publishing an image asset calls in ECR.
+type ECRAPI interface {
+	DescribeImages(context.Context, *ecr.DescribeImagesInput, ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error)
+	GetAuthorizationToken(context.Context, *ecr.GetAuthorizationTokenInput, ...func(*ecr.Options)) (*ecr.GetAuthorizationTokenOutput, error)
+}
+
 // ErrNoDocker is an image asset missing from ECR with no docker CLI to
 // build it.
 var ErrNoDocker = errors.New("docker is not available to build it")
@@ -39,7 +45,10 @@ func (p *Publisher) image(ctx context.Context, j imageJob, docker *dockerRun, re
 	if err != nil {
 		return fail(err)
 	}
-	api := ecr.NewFromConfig(cfg)
+	var api ECRAPI = ecr.NewFromConfig(cfg)
+	if p.NewECR != nil {
+		api = p.NewECR(cfg)
+	}
 	_, err = api.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String(d.Repository),
 		RegistryId: aws.String(j.stack.Environment.Account), ImageIds: []ecrtypes.ImageIdentifier{{ImageTag: aws.String(d.Tag)}}})
 	var nf *ecrtypes.ImageNotFoundException
@@ -78,7 +87,7 @@ func (p *Publisher) image(ctx context.Context, j imageJob, docker *dockerRun, re
 
 // ecrToken reads the registry and its docker login from ECR, as
 // cdk-assets does: the token is base64 of USER:PASSWORD.
-func ecrToken(ctx context.Context, api *ecr.Client) (ecrLogin, error) {
+func ecrToken(ctx context.Context, api ECRAPI) (ecrLogin, error) {
 	tok, err := api.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err == nil && len(tok.AuthorizationData) == 0 {
 		err = errors.New("GetAuthorizationToken returned no authorization data")

@@ -45,6 +45,8 @@ type Publisher struct {
 	DockerEnv   []string // docker's environment; nil means this process's
 	// NewS3 builds the S3 client of a config; nil means s3.NewFromConfig.
 	NewS3 func(aws.Config) artifact.S3API
+	// NewECR builds the ECR client of a config; nil means ecr.NewFromConfig.
+	NewECR func(aws.Config) ECRAPI
 
 	mu      sync.Mutex
 	buckets map[string]*bucketOnce
