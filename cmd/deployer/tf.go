@@ -10,13 +10,6 @@ import (
 	"github.com/deployer-dev/deployer/internal/tfrun"
 )
 
-// tfOptions is a parsed "deployer tf VERB": its settings as given, then as
-// tfrun.Resolve validated them.
-type tfOptions struct {
-	given tfrun.Given
-	run   tfrun.Options
-}
-
 // tfGroup is "deployer tf VERB"; without a verb it follows TF_ACTION as
 // existing buildspecs set it, running init first.
 var tfGroup = group{name: "tf", usage: tfUsage, noVerb: func(a *app, _ *runLog) (string, string, error) {
@@ -32,8 +25,8 @@ func tfSpec(verb string) spec {
 		synopsis:  "deployer tf " + verb + " [flags] [-- TERRAFORM_ARGS...]",
 		noSignals: true,
 		build: func(a *app, c call) (func(*settings.Set), runFunc) {
-			o := &tfOptions{}
-			o.given.TF.Options.Verb, o.given.TF.Options.InitFirst, o.given.Environ = verb, c.implicit, a.environ
+			o := &tfrun.Options{}
+			o.TF.Options.Verb, o.TF.Options.InitFirst = verb, c.implicit
 			return func(s *settings.Set) { a.declareTf(s, o) },
 				func(ctx context.Context, log zerolog.Logger) error { return a.runTf(ctx, o, log) }
 		},
@@ -47,36 +40,34 @@ destroy) chooses one and init runs first.
 run "deployer tf <verb> -h" for the flags of a verb.
 `
 
-func (a *app) declareTf(s *settings.Set, o *tfOptions) {
-	g := &o.given
-	settings.Assume(s, &g.Assume, a.host)
-	settings.TerraformGroup(s, &g.TF, &g.Fleet.Targets, &g.Fleet.PlanFile)
-	settings.OutputsGroup(s, &g.Outputs, true)
-	settings.FanoutGroup(s, &g.Fleet.Fanout)
-	settings.ReportGroup(s, &g.Report)
+// declareTf declares every setting of "tf VERB"; the rules that span them
+// are tfrun.Resolve's.
+func (a *app) declareTf(s *settings.Set, o *tfrun.Options) {
+	settings.Assume(s, &o.Assume, a.host)
+	settings.TerraformGroup(s, &o.TF, &o.Fleet.Targets, &o.Fleet.PlanFile)
+	settings.OutputsGroup(s, &o.Outputs, true)
+	settings.FanoutGroup(s, &o.Fleet.Fanout)
+	settings.ReportGroup(s, &o.Report)
 	// The deploy flags old one-line buildspecs pass to every step.
 	s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &cfnrun.Options{}) })
-	s.After(func() (err error) {
-		o.run, err = tfrun.Resolve(s, o.given)
-		return err
-	})
+	s.After(func() error { return tfrun.Resolve(s, o, a.environ) })
 }
 
 // runTf runs terraform with target-account credentials served from a
 // loopback endpoint for the whole run: once, or once per target.
-func (a *app) runTf(ctx context.Context, o *tfOptions, log zerolog.Logger) error {
+func (a *app) runTf(ctx context.Context, o *tfrun.Options, log zerolog.Logger) error {
 	e := a.runEnv()
 	tfrun.RemoveStale(e, log)
-	if !o.run.Many() {
-		return tfrun.One(ctx, e, o.run, log)
+	if !o.Many() {
+		return tfrun.One(ctx, e, *o, log)
 	}
 	// An interrupt stops new targets (this context) while each running
 	// terraform gets it once, forwarded by its own subscription.
 	ctx, stop := a.signals.Context(ctx, log)
 	defer stop()
-	sum, err := tfrun.Fanout(ctx, e, o.run, log)
+	sum, err := tfrun.Fanout(ctx, e, *o, log)
 	if err != nil {
 		return err
 	}
-	return a.finish(ctx, &o.given.Fleet, sum)
+	return a.finish(ctx, &o.Fleet, sum)
 }

@@ -29,13 +29,13 @@ func Fanout(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (
 	if err != nil {
 		return targets.Summary{}, err
 	}
-	opts := o.Run
+	opts := o.Fleet.Opts
 	opts.Progress = targets.LogProgress{Log: log}
-	waves := o.Waves
+	waves := o.Fleet.Waves
 	if o.Plan != nil {
 		waves = planWaves(o)
 	}
-	rep := report.NewRun(o.Report.Files(), report.CommandLine("tf "+o.TF.Options.Verb, false, o.TargetsFile), targets.IDs(waves))
+	rep := report.NewRun(o.Report.Files(), report.CommandLine("tf "+o.TF.Options.Verb, false, o.Fleet.Targets), targets.IDs(waves))
 	sum := targets.Run(ctx, waves, opts, func(ctx context.Context, t targets.Target) targets.Result {
 		tlog := log.With().Str("target", t.ID()).Logger()
 		var res tf.Result
@@ -58,7 +58,7 @@ func Fanout(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (
 	if err := rep.Write(e.Files); err != nil {
 		return sum, err
 	}
-	if o.TF.Options.Verb == "plan" && o.PlanFile != "" {
+	if o.TF.Options.Verb == "plan" && o.Fleet.PlanFile != "" {
 		if err := writePlan(e, o, sum, log); err != nil {
 			return sum, err
 		}

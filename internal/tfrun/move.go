@@ -21,6 +21,19 @@ type MoveOptions struct {
 	Move        tf.MoveOptions
 }
 
+// Resolve checks a "tf state move" before any call: the bucket and both
+// keys are needed. Every error is exit 2.
+func (o *MoveOptions) Resolve() error {
+	switch {
+	case o.Backend.Bucket == "":
+		return exitcode.Usagef("--backend-bucket: not set (expected the state bucket, or TFSTATE_BUCKET_NAME)")
+	case strings.TrimSpace(o.Move.From) == "" || strings.TrimSpace(o.Move.To) == "":
+		return exitcode.Usagef("--from and --to: both are needed (expected deployer tf state move --from OLD_KEY --to NEW_KEY)")
+	}
+	o.Backend.SourceCredentials = o.Credentials == "source"
+	return nil
+}
+
 // Move fills in the keys' placeholders and moves the state; it returns the
 // destination as s3://bucket/key.
 func Move(ctx context.Context, e *runenv.Env, o MoveOptions, log zerolog.Logger) (string, error) {

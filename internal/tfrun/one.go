@@ -26,7 +26,8 @@ import (
 	"github.com/deployer-dev/deployer/internal/tf"
 )
 
-// Options is a resolved "tf VERB".
+// Options is a "tf VERB": its setting groups bind into it as given, and
+// Resolve completes it before any AWS call.
 type Options struct {
 	Assume  settings.AssumeConfig
 	TF      settings.Terraform
@@ -41,15 +42,14 @@ type Options struct {
 	// before init, so another skips the state location check.
 	Workspace string
 
-	// Many targets: the targets file's path (for the report) and its
-	// waves, and the run's concurrency and tolerance.
-	TargetsFile string
-	Waves       []targets.Wave
-	Run         targets.Options
-	// PlanFile is the deployer plan "tf plan --targets" writes; Plan is
-	// the reviewed plan "tf apply --targets" applies exactly.
-	PlanFile string
-	Plan     *targets.Plan
+	// Fleet is the many-targets group: the targets file (its path for the
+	// report), its waves and the run's concurrency and tolerance. Its
+	// PlanFile is the deployer plan "tf plan --targets" writes; without
+	// --targets, settings.TerraformGroup has taken --plan-file as
+	// terraform's own.
+	Fleet settings.Fleet
+	// Plan is the reviewed plan "tf apply --targets" applies exactly.
+	Plan *targets.Plan
 }
 
 // RemoveStale removes the temp directories of earlier runs that were

@@ -74,16 +74,16 @@ func writePlan(e *runenv.Env, o Options, sum targets.Summary, log zerolog.Logger
 		saved[r.Target.ID()] = targets.TfPlan{PlanFile: rel, PlanSHA256: digest, StateKey: key}
 	}
 	plan := targets.NewTfPlan(sum, saved)
-	plan.MaxConcurrency, plan.FailureTolerance = o.Run.MaxConcurrency, o.Run.Tolerance.String()
+	plan.MaxConcurrency, plan.FailureTolerance = o.Fleet.Opts.MaxConcurrency, o.Fleet.Opts.Tolerance.String()
 	plan.AllowDelete = o.TF.Options.AllowDestroy
 	data, err := targets.EncodePlan(plan)
 	if err == nil {
-		err = e.Files.File("", o.PlanFile, data)
+		err = e.Files.File("", o.Fleet.PlanFile, data)
 	}
 	if err != nil {
 		return fmt.Errorf("--plan-file: %w", err)
 	}
-	log.Info().Str("plan", o.PlanFile).Msg("plan written: review it, then run deployer tf apply --targets with the same --plan-file and the saved plans under --dir")
+	log.Info().Str("plan", o.Fleet.PlanFile).Msg("plan written: review it, then run deployer tf apply --targets with the same --plan-file and the saved plans under --dir")
 	return nil
 }
 
@@ -91,7 +91,7 @@ func writePlan(e *runenv.Env, o Options, sum targets.Summary, log zerolog.Logger
 // (external id, tags) with the role the plan was reviewed with.
 func planWaves(o Options) []targets.Wave {
 	known := map[string]targets.Target{}
-	for _, t := range targets.Flatten(o.Waves) {
+	for _, t := range targets.Flatten(o.Fleet.Waves) {
 		known[t.ID()] = t
 	}
 	var ts []targets.Target

@@ -5,41 +5,22 @@ import (
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-// Given is a parsed "tf VERB" as its setting groups declared it: what
-// Resolve reads.
-type Given struct {
-	Assume  settings.AssumeConfig
-	TF      settings.Terraform
-	Outputs settings.Outputs
-	// Fleet is the fan-out group as given. Its PlanFile, with --targets,
-	// names the deployer plan; without, settings.TerraformGroup has taken
-	// --plan-file as terraform's own.
-	Fleet   settings.Fleet
-	Report  settings.Report
-	Environ []string // for TFSTATE_FILE_NAME and TF_WORKSPACE
-}
-
 // Many reports whether the run has a targets file: once per target.
-func (o Options) Many() bool { return o.TargetsFile != "" }
+func (o *Options) Many() bool { return o.Fleet.File != nil }
 
-// Resolve applies the rules of "tf VERB" that span settings, all before
-// any AWS call: TFSTATE_FILE_NAME's old meaning, and with --targets the
-// targets file loaded, a state and output files of each target's own, and
-// the deployer plan read. Every error is exit 2 naming where the value
-// came from.
-func Resolve(s *settings.Set, g Given) (Options, error) {
-	o := Options{
-		Assume: g.Assume, TF: g.TF, Outputs: g.Outputs, Report: g.Report, PlanFile: g.Fleet.PlanFile,
-		LegacyStateKey: settings.Lookup(g.Environ, "TFSTATE_FILE_NAME"), Workspace: settings.Lookup(g.Environ, "TF_WORKSPACE"),
-	}
+// Resolve applies the rules of "tf VERB" that span settings to o, all
+// before any AWS call: TFSTATE_FILE_NAME's old meaning (environ is the
+// process's, for it and TF_WORKSPACE), and with --targets the targets file
+// loaded, a state and output files of each target's own, and the deployer
+// plan read. Every error is exit 2 naming where the value came from.
+func Resolve(s *settings.Set, o *Options, environ []string) error {
+	o.LegacyStateKey, o.Workspace = settings.Lookup(environ, "TFSTATE_FILE_NAME"), settings.Lookup(environ, "TF_WORKSPACE")
 	o.LegacyKey = legacyKey(s, &o.TF.KeyPrefix)
 	o.TF.Options.WantOutputs = o.Outputs.File != "" || o.Outputs.Env != ""
-	fl := g.Fleet
-	if err := fl.Load(s); err != nil || fl.File == nil {
-		return o, err
+	if err := o.Fleet.Load(s); err != nil || o.Fleet.File == nil {
+		return err
 	}
-	o.TargetsFile, o.Waves, o.Run = fl.Targets, fl.Waves, fl.Opts
-	return o, checkFanout(s, &o)
+	return checkFanout(s, o)
 }
 
 // legacyKey applies the old pipeline's meaning of TFSTATE_FILE_NAME: the
@@ -68,10 +49,10 @@ func checkFanout(s *settings.Set, o *Options) error {
 	if err := planSetting(s, o); err != nil {
 		return err
 	}
-	if err := o.TF.StatePerTarget(s, o.Waves); err != nil {
+	if err := o.TF.StatePerTarget(s, o.Fleet.Waves); err != nil {
 		return err
 	}
-	if err := o.Outputs.PerTarget(s, o.Waves); err != nil {
+	if err := o.Outputs.PerTarget(s, o.Fleet.Waves); err != nil {
 		return err
 	}
 	return o.Report.CheckPaths(s)
@@ -89,12 +70,12 @@ func planSetting(s *settings.Set, o *Options) error {
 	if o.TF.Options.Verb == "destroy" {
 		return exitcode.Usagef("%s: a plan file with --targets is written by tf plan and applied by tf apply (expected tf plan or tf apply)", s.Source("plan-file"))
 	}
-	o.PlanFile = raw[len(raw)-1]
+	o.Fleet.PlanFile = raw[len(raw)-1]
 	o.TF.Options.SavedPlan = false
 	if o.TF.Options.Verb != "apply" {
 		return nil
 	}
-	plan, err := ReadPlan(s.Source("plan-file"), o.PlanFile, o.Waves, o.TargetsFile, o.TF.Options.Dir)
+	plan, err := ReadPlan(s.Source("plan-file"), o.Fleet.PlanFile, o.Fleet.Waves, o.Fleet.Targets, o.TF.Options.Dir)
 	if err != nil {
 		return err
 	}

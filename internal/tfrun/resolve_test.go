@@ -26,19 +26,15 @@ func resolveTf(t *testing.T, verb string, args, environ []string) (Options, erro
 	if err := os.WriteFile("targets.yaml", []byte(targetsFile), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var g Given
-	g.TF.Options.Verb, g.Environ = verb, environ
 	var o Options
+	o.TF.Options.Verb = verb
 	s := settings.New("tf "+verb, "")
-	settings.Assume(s, &g.Assume, settings.Host{Name: "test", Now: time.Now})
-	settings.TerraformGroup(s, &g.TF, &g.Fleet.Targets, &g.Fleet.PlanFile)
-	settings.OutputsGroup(s, &g.Outputs, true)
-	settings.FanoutGroup(s, &g.Fleet.Fanout)
-	settings.ReportGroup(s, &g.Report)
-	s.After(func() (err error) {
-		o, err = Resolve(s, g)
-		return err
-	})
+	settings.Assume(s, &o.Assume, settings.Host{Name: "test", Now: time.Now})
+	settings.TerraformGroup(s, &o.TF, &o.Fleet.Targets, &o.Fleet.PlanFile)
+	settings.OutputsGroup(s, &o.Outputs, true)
+	settings.FanoutGroup(s, &o.Fleet.Fanout)
+	settings.ReportGroup(s, &o.Report)
+	s.After(func() error { return Resolve(s, &o, environ) })
 	err := s.Parse(append([]string{"--terraform-bin", bin}, args...), environ)
 	return o, err
 }
@@ -72,15 +68,15 @@ func TestResolvePlanFileMeansTerraformsWithoutTargetsAndTheDeployerPlanWith(t *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Many() || o.PlanFile != "" || filepath.Base(o.TF.Options.PlanFile) != "p.tfplan" || !o.TF.Options.WantOutputs {
-		t.Errorf("one target: many %v, deployer plan %q, terraform's %q, outputs %v; want false, none, p.tfplan, true", o.Many(), o.PlanFile, o.TF.Options.PlanFile, o.TF.Options.WantOutputs)
+	if o.Many() || o.Fleet.PlanFile != "" || filepath.Base(o.TF.Options.PlanFile) != "p.tfplan" || !o.TF.Options.WantOutputs {
+		t.Errorf("one target: many %v, deployer plan %q, terraform's %q, outputs %v; want false, none, p.tfplan, true", o.Many(), o.Fleet.PlanFile, o.TF.Options.PlanFile, o.TF.Options.WantOutputs)
 	}
 	o, err = resolveTf(t, "plan", []string{"--targets", "targets.yaml", "--backend-key", "{account}/app.tfstate", "--plan-file", "plan.json"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !o.Many() || o.PlanFile != "plan.json" || filepath.Base(o.TF.Options.PlanFile) != "plan.tfplan" || len(o.Waves) != 1 || o.Plan != nil {
-		t.Errorf("targets: many %v, deployer plan %q, terraform's %q, waves %d, plan %v; want true, plan.json, the default, 1, none read", o.Many(), o.PlanFile, o.TF.Options.PlanFile, len(o.Waves), o.Plan)
+	if !o.Many() || o.Fleet.PlanFile != "plan.json" || filepath.Base(o.TF.Options.PlanFile) != "plan.tfplan" || len(o.Fleet.Waves) != 1 || o.Plan != nil {
+		t.Errorf("targets: many %v, deployer plan %q, terraform's %q, waves %d, plan %v; want true, plan.json, the default, 1, none read", o.Many(), o.Fleet.PlanFile, o.TF.Options.PlanFile, len(o.Fleet.Waves), o.Plan)
 	}
 }
 

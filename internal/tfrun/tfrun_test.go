@@ -11,6 +11,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/targets"
+	"github.com/deployer-dev/deployer/internal/tf"
 )
 
 func TestStateKeysListTheKeysAnEarlierPipelineUsed(t *testing.T) {
@@ -68,5 +69,26 @@ func TestReadPlanRefusesWhatIsNotAPlanAsBadInput(t *testing.T) {
 		if exitcode.Of(err) != exitcode.BadInput || !strings.HasPrefix(err.Error(), "DEPLOYER_PLAN_FILE: ") {
 			t.Errorf("%s: got %v (exit %d), want exit 2 naming where the path came from", path, err, exitcode.Of(err))
 		}
+	}
+}
+
+func TestMoveOptionsNeedABucketAndBothKeys(t *testing.T) {
+	cases := []struct {
+		bucket, from, to string
+		want             string
+	}{
+		{"", "old.tfstate", "new.tfstate", "--backend-bucket: not set"},
+		{"state", " ", "new.tfstate", "--from and --to: both are needed"},
+		{"state", "old.tfstate", "", "--from and --to: both are needed"},
+	}
+	for _, c := range cases {
+		o := MoveOptions{Backend: tf.Backend{Bucket: c.bucket}, Move: tf.MoveOptions{From: c.from, To: c.to}}
+		if err := o.Resolve(); exitcode.Of(err) != exitcode.BadInput || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%+v: %v (exit %d), want exit 2 starting %q", c, err, exitcode.Of(err), c.want)
+		}
+	}
+	o := MoveOptions{Backend: tf.Backend{Bucket: "state"}, Credentials: "source", Move: tf.MoveOptions{From: "old.tfstate", To: "{account}/new.tfstate"}}
+	if err := o.Resolve(); err != nil || !o.Backend.SourceCredentials {
+		t.Errorf("complete move: %v, source credentials %v; want nil, true", err, o.Backend.SourceCredentials)
 	}
 }
