@@ -27,6 +27,7 @@ type ecrWatch struct {
 	calls    []string          // "Operation role"
 	password string            // the last token's password
 	registry string            // the last token's proxy endpoint, without scheme
+	logins   map[string]string // proxy endpoint, without scheme -> password
 }
 
 var (
@@ -35,7 +36,7 @@ var (
 )
 
 func watchECR(e *testenv.Env) *ecrWatch {
-	w := &ecrWatch{e: e, roleOf: map[string]string{}}
+	w := &ecrWatch{e: e, roleOf: map[string]string{}, logins: map[string]string{}}
 	e.Proxy.Handle(w.hook)
 	return w
 }
@@ -77,6 +78,7 @@ func (w *ecrWatch) hook(r *testenv.Request, forward func() *testenv.Response) *t
 		w.e.Proxy.AddSecret(pw)
 		w.mu.Lock()
 		w.password, w.registry = pw, strings.TrimPrefix(out.AuthorizationData[0].ProxyEndpoint, "https://")
+		w.logins[w.registry] = pw
 		w.mu.Unlock()
 	}
 	return resp
@@ -199,10 +201,8 @@ func TestCDKDockerImageAsset(t *testing.T) {
 		t.Errorf("ECR calls %v, want DescribeImages then GetAuthorizationToken", ecrCalls)
 	}
 	checkDockerConfigGone(t, e, docker)
-	fn := callJSON(t, accountConfig(t, e, cdkTarget, testenv.Region), "lambda", http.MethodGet,
-		"/2015-03-31/functions/"+readStackOutput(t, e, "FunctionName"), "", "")
-	if code, _ := fn["Code"].(map[string]any); code["ImageUri"] != remote {
-		t.Errorf("the function's code %v, want the pushed image %s", fn["Code"], remote)
+	if got := functionImage(t, e, cdkTarget); got != remote {
+		t.Errorf("the function's image %s, want the pushed %s", got, remote)
 	}
 
 	// The tag is in ECR now: no docker at all, one DescribeImages.
@@ -240,12 +240,22 @@ func checkDockerConfigGone(t *testing.T, e *testenv.Env, docker *fakeDocker) {
 	}
 }
 
-// readStackOutput reads an output of the image app's stack.
-func readStackOutput(t *testing.T, e *testenv.Env, key string) string {
+// readStackOutput reads an output of the image app's stack in account.
+func readStackOutput(t *testing.T, e *testenv.Env, account, key string) string {
 	t.Helper()
-	status, outputs := stackIn(t, e, cdkTarget, testenv.Region, "ImageStack")
+	status, outputs := stackIn(t, e, account, testenv.Region, "ImageStack")
 	if status != "CREATE_COMPLETE" || outputs[key] == "" {
 		t.Fatalf("ImageStack: %s, outputs %v", status, outputs)
 	}
 	return outputs[key]
+}
+
+// functionImage is the image URI of the image app's function in account.
+func functionImage(t *testing.T, e *testenv.Env, account string) string {
+	t.Helper()
+	fn := callJSON(t, accountConfig(t, e, account, testenv.Region), "lambda", http.MethodGet,
+		"/2015-03-31/functions/"+readStackOutput(t, e, account, "FunctionName"), "", "")
+	code, _ := fn["Code"].(map[string]any)
+	uri, _ := code["ImageUri"].(string)
+	return uri
 }
