@@ -6,7 +6,6 @@ import (
 	"flag"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -113,7 +112,7 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 	declare, run := sp.build(a, c)
 	s := settings.New(sp.name, sp.summary)
 	declareAll(s, declare, &lg)
-	if err := a.parseInterruptible(func() error { return s.Parse(args, a.environ) }); err != nil {
+	if err := a.signals.Interruptible(func() error { return s.Parse(args, a.environ) }); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			s.Usage(a.io.out, sp.synopsis)
 			docgen.PrintExamples(a.io.out, sp.name)
@@ -132,14 +131,7 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 	if sp.noSignals {
 		return run(ctx, l)
 	}
-	ctx, stop := a.signals.Context(ctx, l)
-	defer stop()
-	err = run(ctx, l)
-	var in *exitcode.Interrupted
-	if err != nil && ctx.Err() != nil && errors.As(context.Cause(ctx), &in) {
-		return in
-	}
-	return err
+	return a.signals.Run(ctx, l, func(ctx context.Context) error { return run(ctx, l) })
 }
 
 // withTimeout bounds ctx by d (zero: no bound).
@@ -169,19 +161,6 @@ commands:
 
 run "deployer <command> -h" for the flags of a command.
 `
-
-// helpWord reports -h, --help and help.
-func helpWord(s string) bool { return s == "-h" || s == "--help" || s == "-help" || s == "help" }
-
-// unknownWord is the exit-2 error for a verb or command not known, with the
-// nearest one suggested.
-func unknownWord(what, word string, known []string) error {
-	hint := ""
-	if near := settings.Nearest(word, known); near != "" {
-		hint = "; did you mean " + near + "?"
-	}
-	return exitcode.Usagef("%s %q is not known (expected %s%s)", what, word, strings.Join(known, ", "), hint)
-}
 
 // presenter and say are the run context's, by the names the command files
 // still call.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -67,80 +66,48 @@ func groupTable() []group {
 // lookup finds the command the first words of args name; it returns a nil
 // spec (and errHelp) when it printed a group's help.
 func (a *app) lookup(args []string, log *runLog) (sp *spec, c call, rest []string, err error) {
-	name, rest := args[0], args[1:]
-	for {
-		for _, s := range commandTable() {
-			if s.name == name {
-				return &s, c, rest, nil
-			}
-		}
-		g, ok := findGroup(name)
-		if !ok {
-			return nil, c, nil, unknownWord(wordKind(name), lastWord(name), verbsOf(parentOf(name)))
-		}
-		verb := ""
-		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-			verb, rest = rest[0], rest[1:]
-		}
-		if verb == "help" || (verb == "" && len(rest) > 0 && helpWord(rest[0])) {
-			fmt.Fprint(a.io.out, g.usage)
-			return nil, c, nil, errHelp
-		}
-		if verb == "" {
-			if verb, c.via, err = g.noVerb(a, log); err != nil {
-				return nil, c, nil, err
-			}
-			c.implicit = true
-		}
-		name += " " + verb
+	name, rest, help, err := commandWords().Resolve(args, func(name string) (verb string, err error) {
+		verb, c.via, err = findGroup(name).noVerb(a, log)
+		c.implicit = true
+		return verb, err
+	})
+	if err != nil {
+		return nil, c, nil, err
 	}
-}
-
-func findGroup(name string) (group, bool) {
-	for _, g := range groupTable() {
-		if g.name == name {
-			return g, true
-		}
-	}
-	return group{}, false
-}
-
-// verbsOf lists the words that may follow prefix ("" for the top level).
-func verbsOf(prefix string) []string {
-	var words []string
-	seen := map[string]bool{}
-	add := func(name string) {
-		if g, ok := findGroup(name); parentOf(name) != prefix || ok && g.unlisted {
-			return
-		}
-		if w := lastWord(name); !seen[w] {
-			seen[w] = true
-			words = append(words, w)
-		}
+	if help {
+		fmt.Fprint(a.io.out, findGroup(name).usage)
+		return nil, c, nil, errHelp
 	}
 	for _, s := range commandTable() {
-		for n := s.name; n != ""; n = parentOf(n) {
-			add(n)
+		if s.name == name {
+			return &s, c, rest, nil
 		}
 	}
-	return words
+	return nil, c, nil, fmt.Errorf("command %q resolved but not in the table", name)
 }
 
-func parentOf(name string) string {
-	if i := strings.LastIndexByte(name, ' '); i >= 0 {
-		return name[:i]
+// commandWords are the names of the table's commands and groups.
+func commandWords() settings.Words {
+	var w settings.Words
+	for _, s := range commandTable() {
+		w.Commands = append(w.Commands, s.name)
 	}
-	return ""
+	for _, g := range groupTable() {
+		w.Groups = append(w.Groups, g.name)
+		if g.unlisted {
+			w.Unlisted = append(w.Unlisted, g.name)
+		}
+	}
+	return w
 }
 
-func lastWord(name string) string { return name[strings.LastIndexByte(name, ' ')+1:] }
-
-// wordKind names an unknown word for its error: "command", "cfn verb".
-func wordKind(name string) string {
-	if p := parentOf(name); p != "" {
-		return p + " verb"
+func findGroup(name string) group {
+	for _, g := range groupTable() {
+		if g.name == name {
+			return g
+		}
 	}
-	return "command"
+	return group{}
 }
 
 // declareAll registers a command's settings after the logging group every

@@ -19,7 +19,7 @@ func (a *app) dispatch(ctx context.Context, args []string, log *runLog) error {
 	}
 	word, rest := args[0], args[1:]
 	switch {
-	case helpWord(word):
+	case settings.HelpWord(word):
 		fmt.Fprint(a.io.out, usageText)
 		return nil
 	case word == "--version" || word == "-version" || word == "-v":

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/deployer-dev/deployer/internal/child"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
@@ -145,27 +144,5 @@ func TestPackageSymlinkFanOutIsBounded(t *testing.T) {
 	code, stderr, _, _ = packageRun(t, many, 2*time.Second, "--max-package-bytes", "10")
 	if code != exitcode.BadInput || !strings.Contains(stderr, "more than 10 bytes unzipped") {
 		t.Errorf("exit %d, want 2 naming the byte limit:\n%s", code, stderr)
-	}
-}
-
-// A signal while a command's settings are parsed (which reads local files)
-// ends the parse at once with the signal's exit code.
-func TestSignalDuringParseEndsIt(t *testing.T) {
-	sigs := make(chan os.Signal, 1)
-	a := &app{signals: child.NewBroadcaster(sigs)}
-	defer a.signals.Stop()
-	release := make(chan struct{})
-	defer close(release)
-	got := make(chan error, 1)
-	go func() { got <- a.parseInterruptible(func() error { <-release; return nil }) }()
-	time.Sleep(50 * time.Millisecond)
-	sigs <- syscall.SIGTERM
-	select {
-	case err := <-got:
-		if exitcode.Of(err) != 143 {
-			t.Errorf("got %v, want the interrupt (143)", err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("parse not abandoned on SIGTERM")
 	}
 }

@@ -40,7 +40,7 @@ func declaredSettings(a *app, sp spec, logging bool) *settings.Set {
 // apply" are "tf", the StackSet verbs "cfn stackset".
 func (sp spec) family() string {
 	if strings.HasPrefix(sp.name, "tf ") && sp.name != tfStateMoveSpec.name || strings.HasPrefix(sp.name, "cfn stackset ") {
-		return parentOf(sp.name)
+		return sp.name[:strings.LastIndexByte(sp.name, ' ')]
 	}
 	return sp.name
 }

@@ -2,6 +2,7 @@ package child
 
 import (
 	"context"
+	"errors"
 	"os"
 	"sync"
 
@@ -101,5 +102,45 @@ func (b *Broadcaster) Context(ctx context.Context, log zerolog.Logger) (context.
 		close(done)
 		unsubscribe()
 		cancel(nil)
+	}
+}
+
+// Run runs f under Context: a run that fails because a signal ended its
+// context returns the interrupt (exit 128+n), not the error the wait it
+// cut short made of it.
+func (b *Broadcaster) Run(ctx context.Context, log zerolog.Logger, f func(context.Context) error) error {
+	ctx, stop := b.Context(ctx, log)
+	defer stop()
+	err := f(ctx)
+	var in *exitcode.Interrupted
+	if err != nil && ctx.Err() != nil && errors.As(context.Cause(ctx), &in) {
+		return in
+	}
+	return err
+}
+
+// Interruptible runs a command's parse step, which reads local files
+// (targets, parameters, the template and the paths it packages), and
+// returns at once when a signal comes first. Parsing touches nothing, so
+// leaving it behind is safe: a slow disk or a huge tree must not make the
+// process deaf to signals before any work has begun.
+func (b *Broadcaster) Interruptible(parse func() error) error {
+	if err := b.TakePending(); err != nil {
+		return err
+	}
+	sigs, unsubscribe := b.Subscribe()
+	defer unsubscribe()
+	done := make(chan error, 1)
+	go func() { done <- parse() }()
+	select {
+	case err := <-done:
+		select {
+		case sig := <-sigs:
+			return &exitcode.Interrupted{Signal: sig}
+		default:
+			return err
+		}
+	case sig := <-sigs:
+		return &exitcode.Interrupted{Signal: sig}
 	}
 }
