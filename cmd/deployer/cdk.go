@@ -7,7 +7,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/cdk"
-	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/cdkrun"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -32,35 +32,15 @@ every top-level stack. Flags may come before or after the stack names.
 run "deployer cdk <verb> -h" for the flags of a verb.
 `
 
-// assembly is the cdk group resolved: the assembly read and its stacks
-// selected, all before any AWS call, so bad input is exit 2 with nothing
-// touched.
-type assembly struct {
-	cdk      settings.CDK
-	listAll  bool // no stack named means every stack (cdk list)
-	assembly *cdk.Assembly
-	stacks   []*cdk.Stack
-}
-
-func (o *assembly) declare(s *settings.Set, deploy bool) {
+// declareAssembly declares the cdk group and, once parsed, reads the
+// assembly and selects its stacks (cdkrun.Select), all before any AWS call.
+func declareAssembly(s *settings.Set, c *settings.CDK, stacks *[]*cdk.Stack, deploy, listAll bool) {
 	s.Interspersed()
-	settings.CDKGroup(s, &o.cdk, deploy)
-	s.After(func() error { return o.load(s) })
-}
-
-func (o *assembly) load(s *settings.Set) error {
-	var err error
-	if o.assembly, err = cdk.Load(o.cdk.App); err != nil {
-		return exitcode.Usagef("%s: %v", s.Source("app"), err)
-	}
-	sel := cdk.Selection{Patterns: s.Args(), All: o.cdk.All, Exclusively: o.cdk.Exclusively}
-	if o.listAll && len(sel.Patterns) == 0 && !sel.All {
-		sel.Patterns = []string{"**"}
-	}
-	if o.stacks, err = o.assembly.Select(sel); err != nil {
-		return exitcode.Usagef("stacks: %v", err)
-	}
-	return nil
+	settings.CDKGroup(s, c, deploy)
+	s.After(func() (err error) {
+		*stacks, err = cdkrun.Select(s, *c, listAll)
+		return err
+	})
 }
 
 // cdkListSpec prints the stacks, one display name a line on stdout, in
@@ -70,10 +50,11 @@ var cdkListSpec = spec{
 	summary:  "Lists the stacks of a cloud assembly in deploy order (no AWS call).",
 	synopsis: "deployer cdk list [flags] [STACK...]",
 	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
-		o := &assembly{listAll: true}
-		return func(s *settings.Set) { o.declare(s, false) },
+		var c settings.CDK
+		var stacks []*cdk.Stack
+		return func(s *settings.Set) { declareAssembly(s, &c, &stacks, false, true) },
 			func(context.Context, zerolog.Logger) error {
-				for _, st := range o.stacks {
+				for _, st := range stacks {
 					fmt.Fprintln(a.io.out, st.DisplayName)
 				}
 				return nil

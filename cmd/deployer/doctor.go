@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/cdkrun"
 	"github.com/deployer-dev/deployer/internal/doctor"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -63,7 +64,7 @@ func (a *app) doctor(ctx context.Context, o *doctorOptions, log zerolog.Logger) 
 		DelegatedAdmin: o.callAs == "DELEGATED_ADMIN", Log: log}
 	if o.cdkApp != "" {
 		req.More = func(ctx context.Context, s *assume.Session) ([]doctor.Check, error) {
-			return a.cdkDoctor(ctx, s, o.cdkApp, log)
+			return cdkrun.Doctor(ctx, a.runEnv(), s, o.cdkApp, log)
 		}
 	}
 	return doctor.Diagnose(ctx, a.io.out, req, doctor.Factories{

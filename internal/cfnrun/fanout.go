@@ -2,11 +2,6 @@ package cfnrun
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -50,36 +45,14 @@ func Fanout(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (
 	return sum, rep.Write(e.Files)
 }
 
-// writePlan writes the preview as a plan, only when every target previewed:
-// a plan of part of the fleet would deploy part of it. Otherwise it writes
-// nothing, removes an older plan at the same path, and says so.
+// writePlan writes the preview as a plan (runenv's one plan writer, which
+// writes it only when every target previewed).
 func writePlan(e *runenv.Env, o Options, sum targets.Summary, log zerolog.Logger) error {
-	path := o.Fleet.PlanFile
-	if ok, missing := targets.Planable(sum); !ok {
-		why := fmt.Sprintf("%d of %d targets did not preview: %s", len(missing), len(sum.Results), strings.Join(missing, ", "))
-		if len(missing) == 0 {
-			why = "the preview was interrupted"
-		}
-		if err := os.Remove(path); err == nil {
-			why += "; the older plan there was removed"
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("--plan-file: remove the older plan %s: %w", path, err)
-		}
-		log.Warn().Str("plan", path).Msg("no plan written: " + why)
-		return nil
-	}
-	plan := targets.NewPlan(sum)
-	plan.MaxConcurrency, plan.FailureTolerance = o.Fleet.Opts.MaxConcurrency, o.Fleet.Opts.Tolerance.String()
-	plan.AllowReplacement, plan.AllowDelete = o.ChangeSet.Guards.AllowReplacement, o.ChangeSet.Guards.AllowDelete
-	data, err := targets.EncodePlan(plan)
-	if err == nil {
-		err = e.Files.File("", path, data)
-	}
-	if err != nil {
-		return fmt.Errorf("--plan-file: %w", err)
-	}
-	log.Info().Str("plan", path).Msg("plan written: review it, then run deployer cfn execute --plan-file with it")
-	return nil
+	return e.WritePlan(o.Fleet.PlanFile, sum, o.Fleet.Opts, func() targets.Plan {
+		plan := targets.NewPlan(sum)
+		plan.AllowReplacement, plan.AllowDelete = o.ChangeSet.Guards.AllowReplacement, o.ChangeSet.Guards.AllowDelete
+		return plan
+	}, "deployer cfn execute --plan-file with it", log)
 }
 
 // deployOne is the ordinary deploy, once per target: its own role, region,

@@ -81,3 +81,11 @@ func (e *Env) Presenter(log zerolog.Logger, target string) *output.Presenter {
 
 // Say prints a line for people on stderr.
 func (e *Env) Say(format string, args ...any) { fmt.Fprintf(e.Err, format+"\n", args...) }
+
+// WithTimeout bounds ctx by d (zero: no bound).
+func WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}

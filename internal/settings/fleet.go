@@ -70,6 +70,20 @@ func (fl *Fleet) RunOptions(s *Set, fileConcurrency int, fileTolerance targets.T
 	return nil
 }
 
+// PlanRunOptions resolves the run of a reviewed plan into Opts: flag > the
+// concurrency and tolerance the preview recorded in plan > default, as cfn
+// execute and cdk deploy --plan-file run a plan.
+func (fl *Fleet) PlanRunOptions(s *Set, plan *targets.Plan) error {
+	tol := targets.Tolerance{}
+	if plan.FailureTolerance != "" {
+		var err error
+		if tol, err = targets.ParseTolerance(plan.FailureTolerance); err != nil {
+			return exitcode.Usagef("%s: failure_tolerance: %v", s.Source("plan-file"), err)
+		}
+	}
+	return fl.RunOptions(s, plan.MaxConcurrency, tol)
+}
+
 // PathPerTarget refuses a path that is not a file of its own for each
 // target of waves; from names where the path came from.
 func PathPerTarget(from, pattern string, waves []targets.Wave) error {
@@ -114,11 +128,5 @@ func ResolveExecute(s *Set, fl *Fleet, outputs Outputs) (*targets.Plan, error) {
 	if err := outputs.PerTarget(s, plan.Schedule()); err != nil {
 		return nil, err
 	}
-	tol := targets.Tolerance{}
-	if plan.FailureTolerance != "" {
-		if tol, err = targets.ParseTolerance(plan.FailureTolerance); err != nil {
-			return nil, exitcode.Usagef("%s: failure_tolerance: %v", s.Source("plan-file"), err)
-		}
-	}
-	return plan, fl.RunOptions(s, plan.MaxConcurrency, tol)
+	return plan, fl.PlanRunOptions(s, plan)
 }

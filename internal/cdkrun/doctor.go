@@ -1,4 +1,4 @@
-package main
+package cdkrun
 
 import (
 	"context"
@@ -10,13 +10,14 @@ import (
 	"github.com/deployer-dev/deployer/internal/cdk"
 	"github.com/deployer-dev/deployer/internal/doctor"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/runenv"
 )
 
-// cdkDoctor checks every environment the assembly's stacks deploy to
-// (agnostic ones in the session's account and region): bootstrap version,
-// the deploy and file-publishing roles' trust of the source, and the asset
-// bucket's policy, each read as deployer cdk deploy will act.
-func (a *app) cdkDoctor(ctx context.Context, s *assume.Session, dir string, log zerolog.Logger) ([]doctor.Check, error) {
+// Doctor checks every environment the stacks of the assembly in dir deploy
+// to (agnostic ones in the session's account and region): the bootstrap
+// version, the deploy and file-publishing roles' trust of the source, and
+// the asset bucket's policy, each read as cdk deploy will act.
+func Doctor(ctx context.Context, e *runenv.Env, s *assume.Session, dir string, log zerolog.Logger) ([]doctor.Check, error) {
 	asm, err := cdk.Load(dir)
 	if err != nil {
 		return nil, exitcode.Usagef("--app: %v", err)
@@ -31,12 +32,13 @@ func (a *app) cdkDoctor(ctx context.Context, s *assume.Session, dir string, log 
 		seen[placed.Environment.String()] = true
 		setup := doctor.CDKSetup{Account: placed.Environment.Account, Region: placed.Environment.Region,
 			Source: s.Target.ARN, SourceAccount: s.Target.Account, Required: placed.BootstrapVersion}
-		base := regionConfig(s.Config, placed.Environment.Region)
+		base := s.Config.Copy()
+		base.Region = placed.Environment.Region
 		var c doctor.CDKClients
-		deploy, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{placed.DeployRoleARN}, SessionName: "deployer-doctor"}, a.clients.STS, log)
+		deploy, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{placed.DeployRoleARN}, SessionName: "deployer-doctor"}, e.Clients.STS, log)
 		if setup.DeployErr = err; err == nil {
 			c.SSM = ssm.NewFromConfig(deploy.Config)
-			c.IAM = a.clients.IAM(deploy.Config)
+			c.IAM = e.Clients.IAM(deploy.Config)
 		}
 		publishRole := ""
 		for _, f := range placed.Files {
@@ -45,9 +47,9 @@ func (a *app) cdkDoctor(ctx context.Context, s *assume.Session, dir string, log 
 			}
 		}
 		if publishRole != "" {
-			pub, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{publishRole}, SessionName: "deployer-doctor"}, a.clients.STS, log)
+			pub, err := assume.Assume(ctx, base, assume.Options{RoleARNs: []string{publishRole}, SessionName: "deployer-doctor"}, e.Clients.STS, log)
 			if setup.PublishErr = err; err == nil {
-				c.S3 = a.clients.S3(pub.Config)
+				c.S3 = e.Clients.S3(pub.Config)
 			}
 		}
 		out = append(out, doctor.CDKChecks(ctx, setup, c)...)
