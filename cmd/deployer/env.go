@@ -2,14 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/child"
-	"github.com/deployer-dev/deployer/internal/credserver"
-	"github.com/deployer-dev/deployer/internal/envfile"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -33,20 +28,7 @@ var envSpec = spec{
 	},
 }
 
-// env prints the assumed credentials on stdout. This is the one place
-// secrets are written, because the user asked for them, and only to stdout.
+// env prints the assumed credentials on stdout (runenv.PrintCredentials).
 func (a *app) env(ctx context.Context, o *envOptions, log zerolog.Logger) error {
-	s, creds, err := a.runEnv().Credentials(ctx, o.assume, log)
-	if err != nil {
-		return err
-	}
-	if o.format == "json" {
-		return json.NewEncoder(a.io.out).Encode(credserver.NewProcessOutput(creds))
-	}
-	var vars []envfile.Var
-	for _, kv := range child.Env(nil, creds, s.Config.Region) {
-		name, value, _ := strings.Cut(kv, "=")
-		vars = append(vars, envfile.Var{Name: name, Value: value})
-	}
-	return envfile.Write(a.io.out, envfile.Format(o.format), vars)
+	return a.runEnv().PrintCredentials(ctx, o.assume, o.format, a.io.out, log)
 }

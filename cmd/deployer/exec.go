@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"io"
-	"os/exec"
 
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/assume"
-	"github.com/deployer-dev/deployer/internal/child"
 	"github.com/deployer-dev/deployer/internal/exitcode"
+	"github.com/deployer-dev/deployer/internal/runenv"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -40,34 +38,10 @@ var execSpec = spec{
 	},
 }
 
-// exec runs the command with the target credentials and passes its exit code
-// through unchanged.
+// exec runs the command with the target credentials (runenv.Exec) and
+// passes its exit code through unchanged.
 func (a *app) exec(ctx context.Context, o *execOptions, log zerolog.Logger) error {
-	s, creds, err := a.runEnv().Credentials(ctx, o.assume, log)
-	if err != nil {
-		return err
-	}
-	sigs, unsubscribe := a.signals.Subscribe()
-	defer unsubscribe()
-	if err := a.signals.TakePending(); err != nil {
-		return err
-	}
-	cmd := exec.CommandContext(ctx, o.argv[0], o.argv[1:]...)
-	cmd.Cancel = func() error { return nil } // cancellation is handled by child.Run
-	cmd.Env = child.Env(a.environ, creds, s.Config.Region)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.io.in, a.io.out, a.childStderr()
-	log.Debug().Str("key", assume.MaskKey(creds.AccessKeyID)).Strs("argv", o.argv).Msg("starting command")
-	code, sig, err := child.Run(ctx, cmd, child.RunOptions{Signals: sigs})
-	if err != nil {
-		return err
-	}
-	if sig != nil {
-		log.Warn().Str("signal", sig.String()).Int("exit_code", code).Msg("forwarded signal to command")
-	}
-	if code != 0 {
-		return &exitcode.ChildExit{Code: code}
-	}
-	return nil
+	return a.runEnv().Exec(ctx, o.assume, o.argv, runenv.Stdio{In: a.io.in, Out: a.io.out, Err: a.childStderr()}, log)
 }
 
 // childStderr is where a child's stderr goes: stderr itself, so a child on

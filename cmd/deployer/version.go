@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/version"
 )
@@ -19,15 +18,6 @@ var versionSpec = spec{
 		return func(s *settings.Set) {
 				s.Bool(settings.Decl{Flag: "json", Help: "print the same as a JSON object"}, &asJSON)
 			},
-			func(context.Context, zerolog.Logger) error {
-				info := version.Get()
-				if asJSON {
-					enc := json.NewEncoder(a.io.out)
-					enc.SetIndent("", "  ")
-					return enc.Encode(info)
-				}
-				_, err := fmt.Fprintln(a.io.out, info.String())
-				return err
-			}
+			func(context.Context, zerolog.Logger) error { return output.Version(a.io.out, version.Get(), asJSON) }
 	},
 }

@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -36,11 +35,5 @@ func (a *app) whoami(ctx context.Context, o *whoamiOptions, log zerolog.Logger) 
 	if err != nil {
 		return err
 	}
-	if o.output == "json" {
-		enc := json.NewEncoder(a.io.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s.Target)
-	}
-	fmt.Fprintf(a.io.out, "Account: %s\nArn:     %s\nUserId:  %s\n", s.Target.Account, s.Target.ARN, s.Target.UserID)
-	return nil
+	return output.Identity(a.io.out, s.Target, o.output == "json")
 }
