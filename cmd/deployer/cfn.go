@@ -2,32 +2,21 @@ package main
 
 import (
 	"flag"
+	"strings"
 
 	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
 // cfnGroup is "deployer cfn VERB"; without a verb it follows ACTION or
-// BUILD_ACTION as existing buildspecs set them, so one command line serves
-// create, update and delete.
+// BUILD_ACTION (settings.CfnAction) as existing buildspecs set them.
 var cfnGroup = group{name: "cfn", usage: cfnUsage, noVerb: func(a *app, log *runLog) (string, string, error) {
-	action, from := settings.Lookup(a.environ, "ACTION"), "ACTION"
-	if action == "" {
-		action, from = settings.Lookup(a.environ, "BUILD_ACTION"), "BUILD_ACTION"
+	verb, via, err := settings.CfnAction(a.environ)
+	if err == nil {
+		from, action, _ := strings.Cut(via, "=")
+		log.Debug().Str(from, action).Str("verb", verb).Msg("verb from the environment")
 	}
-	verb := ""
-	switch action {
-	case "create-stack", "update-stack", "deploy":
-		verb = "deploy"
-	case "delete-stack", "delete":
-		verb = "delete"
-	case "":
-		return noVerbError("cfn: no verb given (expected deployer cfn deploy|delete|package|execute|stackset, or ACTION=create-stack|update-stack|delete-stack)")
-	default:
-		return noVerbError("%s: %q is not known (expected create-stack, update-stack, deploy or delete-stack)", from, action)
-	}
-	log.Debug().Str(from, action).Str("verb", verb).Msg("verb from the environment")
-	return verb, from + "=" + action, nil
+	return verb, via, err
 }}
 
 const cfnUsage = `usage: deployer cfn <verb> [flags]

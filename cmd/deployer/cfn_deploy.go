@@ -63,16 +63,6 @@ func (a *app) runDeploy(ctx context.Context, o *cfnrun.Options, log zerolog.Logg
 	if err != nil {
 		return err
 	}
-	if o.AWSCLI.NoExecute && !res.NoChanges && res.ChangeSetID != "" {
-		a.say("Change set %s created and kept, not executed (--no-execute-changeset). To execute it:\n  %s",
-			res.ChangeSetID, output.ExecuteCommand(o.Assume.Assume.RoleARNs, res.ChangeSetID))
-	}
-	if res.NoChanges {
-		detail := "."
-		if res.Skipped {
-			detail = " (nothing submitted)"
-		}
-		a.say("No changes: stack %s is up to date%s", o.ChangeSet.Stack, detail)
-	}
+	output.DeployEnd(a.io.err, o.ChangeSet.Stack, res, o.AWSCLI.NoExecute, o.Assume.Assume.RoleARNs)
 	return nil
 }

@@ -114,3 +114,21 @@ func ExecuteCommand(roles []string, changeSet string) string {
 	b.WriteString(" -- aws cloudformation execute-change-set --change-set-name " + changeSet)
 	return b.String()
 }
+
+// DeployEnd tells people how a single deploy of stack ended where its
+// progress lines did not: a change set kept and not executed
+// (--no-execute-changeset, noExecute), with the command that executes it
+// as the same roles; or a stack already up to date.
+func DeployEnd(w io.Writer, stack string, res *cfn.Result, noExecute bool, roles []string) {
+	if noExecute && !res.NoChanges && res.ChangeSetID != "" {
+		fmt.Fprintf(w, "Change set %s created and kept, not executed (--no-execute-changeset). To execute it:\n  %s\n",
+			res.ChangeSetID, ExecuteCommand(roles, res.ChangeSetID))
+	}
+	if res.NoChanges {
+		detail := "."
+		if res.Skipped {
+			detail = " (nothing submitted)"
+		}
+		fmt.Fprintf(w, "No changes: stack %s is up to date%s\n", stack, detail)
+	}
+}
