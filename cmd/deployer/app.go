@@ -18,6 +18,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/output"
 	"github.com/deployer-dev/deployer/internal/runenv"
 	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
 )
 
 // streams are the I/O of one run: out for machine output, err for people.
@@ -134,14 +135,6 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 	return a.signals.Run(ctx, l, func(ctx context.Context) error { return run(ctx, l) })
 }
 
-// withTimeout bounds ctx by d (zero: no bound).
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d <= 0 {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, d)
-}
-
 // usageText is the top-level help.
 const usageText = `usage: deployer <command> [flags]
 
@@ -162,10 +155,8 @@ commands:
 run "deployer <command> -h" for the flags of a command.
 `
 
-// presenter and say are the run context's, by the names the command files
-// still call.
-func (a *app) presenter(log zerolog.Logger, target string) *output.Presenter {
-	return a.runEnv().Presenter(log, target)
+// finish presents a fan-out run (output.Fanout) and returns its exit code.
+func (a *app) finish(ctx context.Context, fl *settings.Fleet, sum targets.Summary) error {
+	f := output.Fanout{Blocks: a.blocks, Err: a.io.err, JSON: a.lines.JSON(), Files: a.files, SummaryFile: fl.SummaryFile, JUnitFile: fl.JUnitFile}
+	return f.Finish(ctx, sum)
 }
-
-func (a *app) say(format string, args ...any) { a.runEnv().Say(format, args...) }

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"strings"
 
-	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -32,11 +31,6 @@ Without a verb, ACTION or BUILD_ACTION (create-stack, update-stack, delete-stack
 chooses deploy or delete, and delete accepts the deploy command line unchanged.
 run "deployer cfn <verb> -h" for the flags of a verb.
 `
-
-// changeSetName is a readable, unique change set name (cdk deploy's).
-func (a *app) changeSetName() string {
-	return cfnrun.ChangeSetName(settings.BuildID(a.environ), a.host.Now())
-}
 
 // errHelp ends a run whose help a dispatcher printed: exit 0.
 var errHelp = flag.ErrHelp

@@ -46,7 +46,8 @@ func (a *app) declareDeploy(s *settings.Set, o *cfnrun.Options) {
 	settings.PlanFile.Bind(s, &o.Fleet.PlanFile)
 	settings.ReportGroup(s, &o.Report)
 	s.After(func() error {
-		return settings.ResolveDeploy(s, &o.Deploy, o.Assume.KnownRegion(a.environ), a.changeSetName)
+		name := func() string { return cfnrun.ChangeSetName(o.BuildID, a.host.Now()) }
+		return settings.ResolveDeploy(s, &o.Deploy, o.Assume.KnownRegion(a.environ), name)
 	})
 }
 

@@ -31,7 +31,7 @@ var whoamiSpec = spec{
 // whoami prints the identity after assumption on stdout.
 func (a *app) whoami(ctx context.Context, o *whoamiOptions, log zerolog.Logger) error {
 	o.assume.Assume.VerifyTarget = true
-	s, err := a.session(ctx, o.assume, log)
+	s, err := a.runEnv().Session(ctx, o.assume, log)
 	if err != nil {
 		return err
 	}
