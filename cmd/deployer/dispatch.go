@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/rs/zerolog"
-
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/version"
@@ -33,18 +31,4 @@ func (a *app) dispatch(ctx context.Context, args []string, log *runLog) error {
 		return err
 	}
 	return a.runCommand(ctx, sp, c, rest, log)
-}
-
-// parseOnly resolves and validates a command line without running it: what
-// "deployer ... -h" and bad input tests, and the kit's buildspec check, need.
-func (a *app) parseOnly(args []string) error {
-	log := runLog{Logger: zerolog.Nop()}
-	sp, c, rest, err := a.lookup(args, &log)
-	if err != nil {
-		return err
-	}
-	declare, _ := sp.build(a, c)
-	s := settings.New(sp.name, sp.summary)
-	declareAll(s, declare, &settings.Logging{})
-	return s.Parse(rest, a.environ)
 }

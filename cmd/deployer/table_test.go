@@ -4,8 +4,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/deployer-dev/deployer/internal/settings"
 )
+
+// What the tests and the reference generator (make docs runs
+// TestReferencePagesMatchTheDeclarations) read of the command table; the
+// binary itself needs none of it.
 
 // commandReference is every command of the table with the settings it
 // declares, the logging group included (Group "logging"): what the
@@ -43,4 +49,18 @@ func (sp spec) family() string {
 		return sp.name[:strings.LastIndexByte(sp.name, ' ')]
 	}
 	return sp.name
+}
+
+// parseOnly resolves and validates a command line without running it: what
+// the docs and the kit's buildspec checks need.
+func (a *app) parseOnly(args []string) error {
+	log := runLog{Logger: zerolog.Nop()}
+	sp, c, rest, err := a.lookup(args, &log)
+	if err != nil {
+		return err
+	}
+	declare, _ := sp.build(a, c)
+	s := settings.New(sp.name, sp.summary)
+	declareAll(s, declare, &settings.Logging{})
+	return s.Parse(rest, a.environ)
 }
