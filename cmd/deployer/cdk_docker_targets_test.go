@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
@@ -80,6 +84,49 @@ func TestCDKDockerImageAssetToTwoAccounts(t *testing.T) {
 	}
 	if placeholders, _, _ := calls.snapshot(); len(placeholders) > 0 {
 		t.Errorf("requests with placeholders: %v", placeholders)
+	}
+	checkDockerConfigGone(t, e, docker)
+}
+
+// TestCDKDockerBuildInterrupted: an interrupt while docker builds reaches
+// docker as an interrupt (a build stops cleanly, it is not killed), the run
+// stops without touching a stack (exit 130), and the login's private docker
+// config is removed before the process exits (Deploy used to return on the
+// interrupt without waiting for the publishing it had started).
+func TestCDKDockerBuildInterrupted(t *testing.T) {
+	e, _ := cdkEnv(t)
+	cdkBootstrap(t, e, cdkTarget)
+	app := testenv.SynthCDK(t, filepath.Join(testenv.RepoRoot(), "internal", "cdk", "testdata", "imageapp"))
+	watchECR(e) // registers the ECR password as a secret
+	docker := installFakeDocker(t, e)
+	docker.slowBuilds(t, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := e.Command(ctx, nil, "cdk", "deploy", "--app", app, "--require-approval", "never")
+	var stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for !slices.ContainsFunc(docker.recorded(t), func(c dockerCall) bool { return c.Args[0] == "build" }) {
+		if time.Now().After(deadline) {
+			t.Fatalf("docker build never started:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // the fake's traps are set
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	code := exitCode(cmd.Wait())
+	e.Record(stderr.String())
+	if code != 128+int(syscall.SIGINT) {
+		t.Errorf("interrupted during the build: exit %d, want %d\n%s", code, 128+int(syscall.SIGINT), stderr.String())
+	}
+	if b, _ := os.ReadFile(filepath.Join(docker.dir, "signals")); string(b) != "build got SIGINT\n" {
+		t.Errorf("docker build saw %q, want one SIGINT", b)
+	}
+	if n := e.Proxy.Count("cloudformation:CreateChangeSet") + e.Proxy.Count("cloudformation:CreateStack"); n > 0 {
+		t.Errorf("interrupted: %d stack calls, want none", n)
 	}
 	checkDockerConfigGone(t, e, docker)
 }

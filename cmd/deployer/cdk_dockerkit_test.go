@@ -50,6 +50,11 @@ build)
   if [ -e "$state/fail-build" ]; then
     echo 'ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2' >&2; exit 1
   fi
+  if [ -e "$state/slow-build" ]; then
+    trap 'kill $! 2>/dev/null; echo "build got SIGINT" >> "$state/signals"; exit 130' INT
+    trap 'kill $! 2>/dev/null; echo "build got SIGTERM" >> "$state/signals"; exit 143' TERM
+    sleep 60 & wait $!
+  fi
   tag= file=Dockerfile
   while [ $# -gt 1 ]; do
     case "$1" in --tag) tag=$2 ;; --file) file=$2 ;; esac
@@ -136,9 +141,15 @@ func (f *fakeDocker) passwords(t *testing.T) []string {
 }
 
 // failBuilds makes every docker build fail (on) or succeed (off).
-func (f *fakeDocker) failBuilds(t *testing.T, on bool) {
+func (f *fakeDocker) failBuilds(t *testing.T, on bool) { f.mark(t, "fail-build", on) }
+
+// slowBuilds makes every docker build wait a minute for a signal, which it
+// records.
+func (f *fakeDocker) slowBuilds(t *testing.T, on bool) { f.mark(t, "slow-build", on) }
+
+func (f *fakeDocker) mark(t *testing.T, name string, on bool) {
 	t.Helper()
-	p := filepath.Join(f.dir, "fail-build")
+	p := filepath.Join(f.dir, name)
 	var err error
 	if on {
 		err = os.WriteFile(p, nil, 0o644)

@@ -113,6 +113,11 @@ func (d *Deployer) Deploy(ctx context.Context, stacks []*Stack, o Options) ([]St
 		_, err := d.Publish(ctx, stacks)
 		return err
 	})
+	// An interrupt or a failed stack ends Deploy early: what publishing
+	// started (a docker build, its private docker config, a zip in the
+	// temp directory) is stopped and cleaned up before Deploy returns, and
+	// so before the process exits.
+	defer func() { cancel(nil); <-prep.done }()
 	n := max(o.Concurrency, 1)
 	sem := make(chan struct{}, n)
 	results := make([]StackResult, len(stacks))
