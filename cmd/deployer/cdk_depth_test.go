@@ -36,3 +36,42 @@ func TestCDKNoopDeployIsTwoRoundTrips(t *testing.T) {
 		t.Errorf("the no-op uploaded %v and made change sets for %v; want neither", puts, cs)
 	}
 }
+
+// TestCDKNoopAgnosticDeployIsTwoRoundTrips: an environment-agnostic stack
+// goes to the account of the source credentials. When the credentials carry
+// their account (here AWS_ACCOUNT_ID beside the keys; SSO, web identity,
+// assume-role profiles and container credentials that return it do too),
+// its no-op is the pinned stack's two round trips, with no GetCallerIdentity.
+// Without, STS is asked first, as the roles cannot be named before: one
+// round trip more, and only then.
+func TestCDKNoopAgnosticDeployIsTwoRoundTrips(t *testing.T) {
+	e, calls := cdkEnv(t)
+	cdkBootstrapTrusting(t, e, testenv.PipelineAcct, "")
+	app := cdkAssembly(t)
+	args := []string{"cdk", "deploy", "--app", app, "--require-approval", "never", "Agnostic"}
+	account := []string{"AWS_ACCOUNT_ID=" + testenv.PipelineAcct}
+	mustCode(t, e.RunEnv(account, args...), 0) // creates the stack and publishes its assets
+	e.Proxy.Handle(testenv.Latency(rtt, 0))
+	reads := []string{"cloudformation:DescribeStacks", "cloudformation:GetTemplate", "cloudformation:GetTemplateSummary", "s3:HEAD x2", "ssm:POST"}
+	for _, c := range []struct {
+		name  string
+		extra []string
+		calls []string
+		depth int
+	}{
+		{"the account beside the keys", account, append(reads, "sts:AssumeRole x2"), 2},
+		{"keys alone", nil, append(reads, "sts:AssumeRole x2", "sts:GetCallerIdentity"), 3},
+	} {
+		e.Proxy.ResetCalls()
+		calls.reset()
+		r := e.RunEnv(c.extra, args...)
+		mustCode(t, r, 0)
+		if !strings.Contains(r.Stderr, "Agnostic is up to date (nothing submitted)") {
+			t.Fatalf("%s: the redeploy was not a no-op:\n%s", c.name, r.Stderr)
+		}
+		t.Run(c.name, func(t *testing.T) { checkDepth(t, e.Proxy.Trace(), c.calls, c.depth) })
+		if _, puts, cs := calls.snapshot(); len(puts)+len(cs) > 0 {
+			t.Errorf("%s: the no-op uploaded %v and made change sets for %v; want neither", c.name, puts, cs)
+		}
+	}
+}

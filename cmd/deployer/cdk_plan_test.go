@@ -32,11 +32,13 @@ func TestCDKPreviewThenExecuteThePlan(t *testing.T) {
 		"      - {account: \"333333333333\", regions: [us-east-1]}\n      - {account: \"444444444444\", regions: [us-east-1]}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	plan := filepath.Join(e.Dir, "plan.json")
-	r := e.Run("cdk", "deploy", "--app", app, "--targets", file, "--dry-run", "--plan-file", plan, "Agnostic")
+	plan, previewMD := filepath.Join(e.Dir, "plan.json"), filepath.Join(e.Dir, "preview.md")
+	r := e.Run("cdk", "deploy", "--app", app, "--targets", file, "--dry-run", "--plan-file", plan, "--report", previewMD, "Agnostic")
 	if _, puts, cs := calls.snapshot(); r.Code != 0 || len(puts) > 0 || len(cs) != 2 {
 		t.Fatalf("preview: exit %d, uploads %v, change sets for %v; want 0, none and one per target:\n%s", r.Code, puts, cs, r.Stderr)
 	}
+	// One change report covers both targets (not the last one to end).
+	checkReport(t, previewMD, "cdk deploy --targets "+file+" --dry-run: 2 targets, 2 with changes", accounts)
 	data, err := os.ReadFile(plan)
 	if err != nil {
 		t.Fatalf("no plan written: %v\n%s", err, r.Stderr)
@@ -78,11 +80,21 @@ func TestCDKPreviewThenExecuteThePlan(t *testing.T) {
 	}
 	// The reviewed plan: assets published, exactly those change sets
 	// executed, none made.
+	md, summary, junit := filepath.Join(e.Dir, "execute.md"), filepath.Join(e.Dir, "execute.json"), filepath.Join(e.Dir, "execute.xml")
 	r = e.Run("cdk", "deploy", "--app", app, "--targets", file, "--plan-file", plan,
-		"--outputs-file", filepath.Join(e.Dir, "out-{account}.json"), "Agnostic")
+		"--outputs-file", filepath.Join(e.Dir, "out-{account}.json"), "--report", md, "--summary-file", summary, "--junit-file", junit, "Agnostic")
 	_, puts, cs := calls.snapshot()
 	if r.Code != 0 || len(cs) > 0 || len(puts) != 4 {
 		t.Fatalf("execute: exit %d, uploads %v, change sets made %v; want 0, 2 per account and none made:\n%s", r.Code, puts, cs, r.Stderr)
+	}
+	// The execute reports what it ran, as a deploy does: the change report
+	// of the executed change sets, the summary and the JUnit file.
+	checkReport(t, md, "cdk deploy --targets "+file+" --plan-file "+plan+": 2 targets, 2 with changes", accounts)
+	if got := readSummary(t, summary).statuses(); len(got) != 2 || got["333333333333/us-east-1"] != "succeeded" || got["444444444444/us-east-1"] != "succeeded" {
+		t.Errorf("execute summary: %v, want both targets succeeded", got)
+	}
+	if j := readJUnit(t, junit); j.Tests != 2 || j.Failures != 0 {
+		t.Errorf("execute JUnit: %d tests, %d failures; want 2 and 0", j.Tests, j.Failures)
 	}
 	for _, acct := range accounts {
 		st, err := cloudformation.NewFromConfig(accountConfig(t, e, acct, testenv.Region)).DescribeStacks(context.Background(),
@@ -98,5 +110,23 @@ func TestCDKPreviewThenExecuteThePlan(t *testing.T) {
 	// Executed once: the change sets are gone, so a second run is stale.
 	if r := e.Run("cdk", "deploy", "--app", app, "--targets", file, "--plan-file", plan, "Agnostic"); r.Code == 0 {
 		t.Errorf("the same plan executed twice: exit 0\n%s", r.Stderr)
+	}
+}
+
+// checkReport fails unless the Markdown change report at path opens with
+// head and names the Agnostic stack in every account.
+func checkReport(t *testing.T, path, head string, accounts []string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no change report: %v", err)
+	}
+	if !strings.Contains(string(b), "# Change report\n\n"+head) {
+		t.Errorf("change report does not open with %q:\n%s", head, b)
+	}
+	for _, acct := range accounts {
+		if !strings.Contains(string(b), acct+"/us-east-1 Agnostic") {
+			t.Errorf("change report does not name %s/us-east-1 Agnostic:\n%s", acct, b)
+		}
 	}
 }

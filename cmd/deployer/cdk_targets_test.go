@@ -46,10 +46,17 @@ func TestCDKAgnosticStackInTwoAccounts(t *testing.T) {
 		}
 	}
 	calls.reset()
+	e.Proxy.ResetCalls()
 	r = e.Run("cdk", "deploy", "--app", app, "--require-approval", "never", "--targets", file,
 		"--outputs-file", filepath.Join(e.Dir, "out-{account}.json"), "Agnostic")
 	if r.Code != 0 {
 		t.Fatalf("agnostic stack to two targets: exit %d\n%s", r.Code, r.Stderr)
+	}
+	// Each target's account is the file's: nothing asks who the pipeline is.
+	for _, c := range e.Proxy.Trace() {
+		if c.Key == "sts:GetCallerIdentity" {
+			t.Errorf("a run with --targets called %s; want the accounts from the targets file", c.Key)
+		}
 	}
 	_, puts, _ := calls.snapshot()
 	for _, acct := range accounts {
