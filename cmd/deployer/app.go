@@ -135,26 +135,6 @@ func (a *app) runCommand(ctx context.Context, sp *spec, c call, args []string, l
 	return a.signals.Run(ctx, l, func(ctx context.Context) error { return run(ctx, l) })
 }
 
-// usageText is the top-level help.
-const usageText = `usage: deployer <command> [flags]
-
-commands:
-  whoami          print the identity after role assumption
-  env             print the assumed credentials for eval or a dotenv file
-  exec            run a command with the assumed credentials
-  cfn deploy      deploy a CloudFormation stack through a change set in the target account
-  cfn delete      delete a CloudFormation stack in the target account
-  cfn package     upload local code and templates, write the template that points at them
-  cfn execute     execute the change sets of a reviewed plan file
-  cfn stackset    deploy or delete a StackSet from the same targets file
-  cdk deploy      deploy a synthesized CDK cloud assembly (assets, bootstrap roles, dependencies) without Node
-  tf              run terraform/tofu init, plan, apply or destroy with refreshing target credentials
-  doctor          check a cross-account set-up: trust, execution role, bucket and key policies
-  version         print the version
-
-run "deployer <command> -h" for the flags of a command.
-`
-
 // finish presents a fan-out run (output.Fanout) and returns its exit code.
 func (a *app) finish(ctx context.Context, fl *settings.Fleet, sum targets.Summary) error {
 	f := output.Fanout{Blocks: a.blocks, Err: a.io.err, JSON: a.lines.JSON(), Files: a.files, SummaryFile: fl.SummaryFile, JUnitFile: fl.JUnitFile}

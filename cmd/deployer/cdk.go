@@ -11,26 +11,9 @@ import (
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-var cdkGroup = group{name: "cdk", usage: cdkUsage, noVerb: func(*app, *runLog) (string, string, error) {
+var cdkGroup = group{name: "cdk", noVerb: func(*app, *runLog) (string, string, error) {
 	return noVerbError("cdk: no verb given (expected deployer cdk deploy|diff|list|publish)")
 }}
-
-const cdkUsage = `usage: deployer cdk <verb> [flags] [STACK...]
-
-Deploys a synthesized CDK cloud assembly (cdk.out) without Node or the CDK
-CLI: assets published under their manifest hashes, stacks deployed through
-change sets with the bootstrap roles, dependencies first.
-
-verbs:
-  deploy     check the bootstrap, publish the assets, deploy the stacks
-  diff       show each stack's change set, then delete it (changes nothing)
-  list       list the stacks of the assembly in deploy order
-  publish    publish the assets only (for a build stage)
-
-Stacks are named by id, display name or glob ('Prod/*', '**'); --all takes
-every top-level stack. Flags may come before or after the stack names.
-run "deployer cdk <verb> -h" for the flags of a verb.
-`
 
 // declareAssembly declares the cdk group and, once parsed, reads the
 // assembly and selects its stacks (cdkrun.Select), all before any AWS call.

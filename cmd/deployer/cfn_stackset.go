@@ -11,11 +11,9 @@ import (
 	"github.com/deployer-dev/deployer/internal/targets"
 )
 
-var stacksetGroup = group{name: "cfn stackset",
-	usage: "usage: deployer cfn stackset deploy|delete [flags]\n\nrun \"deployer cfn stackset <verb> -h\" for the flags of a verb.\n",
-	noVerb: func(*app, *runLog) (string, string, error) {
-		return noVerbError("cfn stackset: no verb given (expected deploy or delete)")
-	}}
+var stacksetGroup = group{name: "cfn stackset", noVerb: func(*app, *runLog) (string, string, error) {
+	return noVerbError("cfn stackset: no verb given (expected deploy or delete)")
+}}
 
 var stacksetDeploySpec = spec{
 	name:    "cfn stackset deploy",

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/docgen"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -49,8 +50,7 @@ func commandTable() []spec {
 
 // group is a word that takes a verb ("cfn", "cfn stackset", "tf").
 type group struct {
-	name  string
-	usage string // printed for "NAME help" and "NAME -h"
+	name string // its help is docgen.Usage(name)
 	// unlisted keeps the group out of its parent's list of verbs in errors
 	// ("tf state" is a verb of its own kind, not a terraform verb).
 	unlisted bool
@@ -75,7 +75,7 @@ func (a *app) lookup(args []string, log *runLog) (sp *spec, c call, rest []strin
 		return nil, c, nil, err
 	}
 	if help {
-		fmt.Fprint(a.io.out, findGroup(name).usage)
+		fmt.Fprint(a.io.out, docgen.Usage(name))
 		return nil, c, nil, errHelp
 	}
 	for _, s := range commandTable() {

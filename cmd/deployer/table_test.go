@@ -2,10 +2,12 @@ package main
 
 import (
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/docgen"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
@@ -63,4 +65,14 @@ func (a *app) parseOnly(args []string) error {
 	s := settings.New(sp.name, sp.summary)
 	declareAll(s, declare, &settings.Logging{})
 	return s.Parse(rest, a.environ)
+}
+
+// TestEveryGroupHasItsHelp: "deployer NAME help" prints something for
+// every word of the table that takes a verb.
+func TestEveryGroupHasItsHelp(t *testing.T) {
+	for _, g := range groupTable() {
+		if docgen.Usage(g.name) == "" {
+			t.Errorf("group %q has no docgen.Usage", g.name)
+		}
+	}
 }

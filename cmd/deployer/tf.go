@@ -12,7 +12,7 @@ import (
 
 // tfGroup is "deployer tf VERB"; without a verb it follows TF_ACTION as
 // existing buildspecs set it, running init first.
-var tfGroup = group{name: "tf", usage: tfUsage, noVerb: func(a *app, _ *runLog) (string, string, error) {
+var tfGroup = group{name: "tf", noVerb: func(a *app, _ *runLog) (string, string, error) {
 	verb, err := settings.TerraformAction(a.environ)
 	return verb, "TF_ACTION=" + verb, err
 }}
@@ -32,13 +32,6 @@ func tfSpec(verb string) spec {
 		},
 	}
 }
-
-const tfUsage = `usage: deployer tf <verb> [flags] [-- TERRAFORM_ARGS...]
-
-verbs: init, plan, apply, destroy. Without a verb, TF_ACTION (plan, apply or
-destroy) chooses one and init runs first.
-run "deployer tf <verb> -h" for the flags of a verb.
-`
 
 // declareTf declares every setting of "tf VERB"; the rules that span them
 // are tfrun.Resolve's.

@@ -6,13 +6,14 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/deployer-dev/deployer/internal/docgen"
 	"github.com/deployer-dev/deployer/internal/settings"
 	"github.com/deployer-dev/deployer/internal/tfrun"
 )
 
 // tfStateGroup is "deployer tf state VERB".
-var tfStateGroup = group{name: "tf state", usage: tfStateUsage, unlisted: true, noVerb: func(a *app, _ *runLog) (string, string, error) {
-	fmt.Fprint(a.io.out, tfStateUsage)
+var tfStateGroup = group{name: "tf state", unlisted: true, noVerb: func(a *app, _ *runLog) (string, string, error) {
+	fmt.Fprint(a.io.out, docgen.Usage("tf state"))
 	return noVerbError("tf state: no verb given (expected deployer tf state move --from KEY --to KEY)")
 }}
 
@@ -28,13 +29,6 @@ var tfStateMoveSpec = spec{
 			func(ctx context.Context, log zerolog.Logger) error { return a.runStateMove(ctx, o, log) }
 	},
 }
-
-const tfStateUsage = `usage: deployer tf state move --from KEY --to KEY [flags]
-
-Moves the S3 backend's state object from one key to another, e.g. from the
-old pipeline's TFSTATE_FILE_NAME to deployer's per-account key.
-run "deployer tf state move -h" for its flags.
-`
 
 func (a *app) declareStateMove(s *settings.Set, o *tfrun.MoveOptions) {
 	settings.Assume(s, &o.Assume, a.host)
