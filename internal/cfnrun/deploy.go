@@ -105,7 +105,7 @@ func Delete(ctx context.Context, e *runenv.Env, o DeleteOptions, log zerolog.Log
 	if err := settings.ExecRoleIn("--cfn-role-arn", o.Target.ExecRoleARN, s.Target.Account); err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(ctx, o.Timeout)
+	ctx, cancel := runenv.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	runner := &cfn.Runner{CFN: e.Clients.CFN(s.Config), Log: log, Report: e.Presenter(log, ""), Region: s.Config.Region, Account: s.Target.Account}
 	_, err = runner.Delete(ctx, cfn.DeleteOptions{

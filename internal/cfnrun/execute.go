@@ -44,7 +44,7 @@ func executeOne(ctx context.Context, e *runenv.Env, fl *targets.Fleet, o Execute
 		Guards: cfn.Guards{AllowReplacement: o.Plan.AllowReplacement, AllowDelete: o.Plan.AllowDelete}}
 	p := e.Presenter(log, t.ID())
 	runner := &cfn.Runner{CFN: e.Clients.CFN(s.Config), Log: log, Report: p, Region: s.Config.Region, CancelOnInterrupt: o.CancelOnInterrupt}
-	ctx, cancel := withTimeout(ctx, o.Timeout)
+	ctx, cancel := runenv.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	want := cfn.Reviewed{ChangeSetARN: t.ChangeSetARN, StackID: t.Review.StackID, StackStatus: t.Review.StackStatus,
 		LastEventID: t.Review.LastEventID, ChangeDigest: t.Review.ChangeDigest}

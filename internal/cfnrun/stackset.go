@@ -53,7 +53,7 @@ func StackSetDeploy(ctx context.Context, e *runenv.Env, o StackSetOptions, log z
 	if err != nil {
 		return targets.Summary{}, err
 	}
-	ctx, cancel := withTimeout(ctx, o.Timeout)
+	ctx, cancel := runenv.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	started := e.Now()
 	run := eng.Deploy
@@ -83,7 +83,7 @@ func StackSetDelete(ctx context.Context, e *runenv.Env, o StackSetOptions, log z
 	if err != nil {
 		return targets.Summary{}, err
 	}
-	ctx, cancel := withTimeout(ctx, o.Timeout)
+	ctx, cancel := runenv.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	started := e.Now()
 	res, err := eng.Delete(ctx, stackset.DeleteInput{Name: o.Own.Name, CallAs: types.CallAs(o.CallAs), RetainStacks: o.Own.RetainStacks,

@@ -34,7 +34,7 @@ func deployTarget(ctx context.Context, e *runenv.Env, s *assume.Session, o Optio
 	if o.Artifacts.Bucket != "" {
 		runner.Uploader = artifact.Templates{API: e.Clients.S3(upCfg), Options: upOpts}
 	}
-	ctx, cancel := withTimeout(ctx, o.Timeout)
+	ctx, cancel := runenv.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	if o.PackLocal {
 		body, err := Pack(ctx, e, upCfg, o.Def.Template, upOpts, log)

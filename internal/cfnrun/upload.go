@@ -3,7 +3,6 @@ package cfnrun
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/rs/zerolog"
@@ -65,12 +64,4 @@ func Pack(ctx context.Context, e *runenv.Env, cfg aws.Config, template string, o
 		return nil, settings.PackError("--template", err)
 	}
 	return res.Template, nil
-}
-
-// withTimeout bounds ctx by d (zero: no bound).
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d <= 0 {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, d)
 }
