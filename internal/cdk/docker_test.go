@@ -207,3 +207,27 @@ func TestImageAssetOfARealAppPlaced(t *testing.T) {
 		t.Errorf("placed destination (-want +got):\n%s", diff)
 	}
 }
+
+// TestLookPathUsesDockersEnvironment: docker is found on the PATH of the
+// environment deployer was given, not its own; a path is made absolute
+// (the build runs in the asset's directory); nothing found is "".
+func TestLookPathUsesDockersEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "docker")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "podman"), []byte("not executable"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"HOME=/nowhere", "PATH=/no/such/dir:" + dir}
+	t.Chdir(dir)
+	for _, c := range []struct{ bin, want string }{{"docker", bin}, {"podman", ""}, {"./docker", bin}, {bin, bin}, {"nerdctl", ""}} {
+		if got := lookPath(c.bin, env); got != c.want {
+			t.Errorf("lookPath(%q) = %q, want %q", c.bin, got, c.want)
+		}
+	}
+	if got := lookPath("docker", []string{"PATH=/no/such/dir"}); got != "" {
+		t.Errorf("docker found on a PATH without it: %q", got)
+	}
+}

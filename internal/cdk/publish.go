@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -154,8 +154,30 @@ func (p *Publisher) dockerRun(images int) *dockerRun {
 	if bin == "" {
 		bin = "docker"
 	}
-	d.bin, _ = exec.LookPath(bin)
+	d.bin = lookPath(bin, d.env)
 	return d
+}
+
+// lookPath finds an executable as a shell with env's PATH would (a name
+// with a slash as it is), and returns its absolute path, or "".
+func lookPath(bin string, env []string) string {
+	dirs := []string{""}
+	if !strings.Contains(bin, "/") {
+		dirs = nil
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+				dirs = filepath.SplitList(v)
+			}
+		}
+	}
+	for _, dir := range dirs {
+		p := filepath.Join(dir, bin)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0 {
+			abs, _ := filepath.Abs(p) // docker build runs in the asset's directory
+			return abs
+		}
+	}
+	return ""
 }
 
 // file publishes one file asset to one bucket with the destination's role

@@ -165,6 +165,7 @@ func deps(e *runenv.Env, o Options, s *assume.Session, p *output.Presenter, log 
 func runOptions(e *runenv.Env, o Options, s *assume.Session, env cdk.Environment) cdk.RunOptions {
 	return cdk.RunOptions{Verb: o.Verb, Stacks: o.Stacks, Env: env,
 		SourceAccount: s.Target.Account, AssetParallelism: o.CDK.AssetParallelism,
-		Docker: settings.Lookup(e.Environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
-		Deploy: o.Deploy}
+		Docker:    settings.Lookup(e.Environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
+		DockerEnv: e.Environ,
+		Deploy:    o.Deploy}
 }
