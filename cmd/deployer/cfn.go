@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"strings"
 
 	"github.com/deployer-dev/deployer/internal/settings"
@@ -17,6 +16,3 @@ var cfnGroup = group{name: "cfn", noVerb: func(a *app, log *runLog) (string, str
 	}
 	return verb, via, err
 }}
-
-// errHelp ends a run whose help a dispatcher printed: exit 0.
-var errHelp = flag.ErrHelp

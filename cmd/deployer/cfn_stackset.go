@@ -15,29 +15,29 @@ var stacksetGroup = group{name: "cfn stackset", noVerb: func(*app, *runLog) (str
 	return noVerbError("cfn stackset: no verb given (expected deploy or delete)")
 }}
 
-var stacksetDeploySpec = spec{
-	name:    "cfn stackset deploy",
-	summary: "Hands the targets file to CloudFormation StackSets: creates or updates the StackSet in this account and makes its stack instances match the file, wave by wave.",
-	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
+var (
+	stacksetDeploySpec = stacksetSpec("deploy", cfnrun.StackSetDeploy,
+		"Hands the targets file to CloudFormation StackSets: creates or updates the StackSet in this account and makes its stack instances match the file, wave by wave.")
+	stacksetDeleteSpec = stacksetSpec("delete", cfnrun.StackSetDelete, "Removes every stack instance of a StackSet, then the StackSet.")
+)
+
+// stacksetSpec is "cfn stackset VERB": run does the verb, and its
+// instances are presented as a fan-out run.
+func stacksetSpec(verb string, run stacksetRun, summary string) spec {
+	return spec{name: "cfn stackset " + verb, summary: summary, build: func(a *app, _ call) (func(*settings.Set), runFunc) {
 		o := &cfnrun.StackSetOptions{}
-		return func(s *settings.Set) { a.declareStackset(s, o, "deploy") },
-			func(ctx context.Context, log zerolog.Logger) error {
-				return a.runStackset(ctx, o, cfnrun.StackSetDeploy, log)
+		return func(s *settings.Set) { a.declareStackset(s, o, verb) }, func(ctx context.Context, log zerolog.Logger) error {
+			sum, err := run(ctx, a.runEnv(), *o, log)
+			if err != nil {
+				return err
 			}
-	},
+			return a.finish(ctx, &o.Fleet, sum)
+		}
+	}}
 }
 
-var stacksetDeleteSpec = spec{
-	name:    "cfn stackset delete",
-	summary: "Removes every stack instance of a StackSet, then the StackSet.",
-	build: func(a *app, _ call) (func(*settings.Set), runFunc) {
-		o := &cfnrun.StackSetOptions{}
-		return func(s *settings.Set) { a.declareStackset(s, o, "delete") },
-			func(ctx context.Context, log zerolog.Logger) error {
-				return a.runStackset(ctx, o, cfnrun.StackSetDelete, log)
-			}
-	},
-}
+// stacksetRun is cfnrun.StackSetDeploy or cfnrun.StackSetDelete.
+type stacksetRun func(context.Context, *runenv.Env, cfnrun.StackSetOptions, zerolog.Logger) (targets.Summary, error)
 
 func (a *app) declareStackset(s *settings.Set, o *cfnrun.StackSetOptions, verb string) {
 	settings.Assume(s, &o.Assume, a.host)
@@ -64,17 +64,4 @@ func (a *app) declareStackset(s *settings.Set, o *cfnrun.StackSetOptions, verb s
 		o.Input, err = settings.StackSetDeployInput(s, o.Own, o.Def, o.CallAs, &o.Fleet, o.Assume.KnownRegion(a.environ))
 		return err
 	})
-}
-
-// stacksetRun is cfnrun.StackSetDeploy or cfnrun.StackSetDelete.
-type stacksetRun func(context.Context, *runenv.Env, cfnrun.StackSetOptions, zerolog.Logger) (targets.Summary, error)
-
-// runStackset runs the StackSet verb and presents its instances as a
-// fan-out run.
-func (a *app) runStackset(ctx context.Context, o *cfnrun.StackSetOptions, verb stacksetRun, log zerolog.Logger) error {
-	sum, err := verb(ctx, a.runEnv(), *o, log)
-	if err != nil {
-		return err
-	}
-	return a.finish(ctx, &o.Fleet, sum)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 
 	"github.com/rs/zerolog"
@@ -64,7 +65,7 @@ func groupTable() []group {
 }
 
 // lookup finds the command the first words of args name; it returns a nil
-// spec (and errHelp) when it printed a group's help.
+// spec (and flag.ErrHelp: exit 0) when it printed a group's help.
 func (a *app) lookup(args []string, log *runLog) (sp *spec, c call, rest []string, err error) {
 	name, rest, help, err := commandWords().Resolve(args, func(name string) (verb string, err error) {
 		verb, c.via, err = findGroup(name).noVerb(a, log)
@@ -76,7 +77,7 @@ func (a *app) lookup(args []string, log *runLog) (sp *spec, c call, rest []strin
 	}
 	if help {
 		fmt.Fprint(a.io.out, docgen.Usage(name))
-		return nil, c, nil, errHelp
+		return nil, c, nil, flag.ErrHelp
 	}
 	for _, s := range commandTable() {
 		if s.name == name {
