@@ -29,7 +29,8 @@ func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options, ready 
 	} else if len(body) > cfn.MaxInlineTemplate {
 		return nil, fmt.Errorf("template is %d bytes and the manifest names no object for it (expected a stack synthesized with the default synthesizer)", len(body))
 	}
-	if len(body) > cfn.MaxInlineTemplate {
+	summary := templateSummary(body)
+	if len(body) > cfn.MaxInlineTemplate && summary == nil {
 		// Summarised from its object, which must be published first.
 		if err := ready(ctx); err != nil {
 			return nil, err
@@ -64,7 +65,7 @@ func (d *Deployer) deployStack(ctx context.Context, st *Stack, o Options, ready 
 	r := d.Runner(cfg, st.Environment.Region)
 	return r.Deploy(ctx, cfn.DeployOptions{
 		Stack: st.StackName, Template: tpl, ExecRoleARN: execRole, Inputs: in, Tags: tags,
-		Capabilities:     []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"},
+		Capabilities: []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}, Summary: summary,
 		NotificationARNs: notify, ChangeSetName: o.ChangeSetName, DryRun: o.DryRun, KeepChangeSet: o.KeepChangeSet,
 		TermProtection: st.TerminationProtection, Force: o.Force,
 		Guards: cfn.Guards{AllowReplacement: true, AllowDelete: true, Approve: o.Approve},

@@ -43,6 +43,10 @@ type DeployOptions struct {
 	// (a CDK app's bootstrap check and assets) overlaps the stack's reads.
 	// It is called again on each attempt after a lost race.
 	Ready func(context.Context) error
+	// Summary, when set, is the template's summary as the caller read it
+	// from the template itself (a CDK template: JSON, every capability
+	// given), so GetTemplateSummary is not asked.
+	Summary *cloudformation.GetTemplateSummaryOutput
 }
 
 // Result says how a deploy ended.

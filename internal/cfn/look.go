@@ -37,6 +37,13 @@ func ask[T any](call func() (T, error)) *pending[T] {
 	return p
 }
 
+// answered is an answer known without a call.
+func answered[T any](out T) *pending[T] {
+	p := &pending[T]{done: make(chan struct{}), out: out}
+	close(p.done)
+	return p
+}
+
 // answer waits for the call; the call runs on the look's context, so it
 // cannot outlive it.
 func (p *pending[T]) answer() (T, error) {
@@ -56,12 +63,14 @@ type look struct {
 // startLook sends settle's first read and the reads settle does not make,
 // on ctx: all of them before DeployOptions.Ready is waited for. A template that
 // must first be uploaded is summarised after the upload, so summary is nil
-// then.
+// then, unless the caller gave it (DeployOptions.Summary).
 func (r *Runner) startLook(ctx context.Context, o DeployOptions) *look {
 	l := &look{}
 	l.stack = ask(func() (*types.Stack, error) { return r.describeStack(ctx, o.Stack) })
 	l.inflight = append(l.inflight, l.stack.done)
-	if !o.Template.NeedsUpload() {
+	if o.Summary != nil {
+		l.summary = answered(o.Summary)
+	} else if !o.Template.NeedsUpload() {
 		l.summary = ask(func() (*cloudformation.GetTemplateSummaryOutput, error) {
 			return r.CFN.GetTemplateSummary(ctx, summaryInput(o.Template))
 		})
