@@ -32,7 +32,7 @@ const maxErrors = 20
 var (
 	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	stackRE   = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
+	stackRE   = lazyRE(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`)
 	roleRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):role/[\w+=,.@/-]+$`)
 )
 

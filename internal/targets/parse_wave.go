@@ -94,7 +94,7 @@ func (p *parser) target(n *yaml.Node) TargetSpec {
 			continue
 		}
 		p.seen[t.ID()] = n.Line
-		if ts.Stack != "" && !stackRE.MatchString(Fill(ts.Stack, t)) {
+		if ts.Stack != "" && !stackRE().MatchString(Fill(ts.Stack, t)) {
 			p.fail(n, "stack for %s is not a stack name (a letter, then letters, digits and hyphens, at most 128)", t.ID())
 		}
 	}

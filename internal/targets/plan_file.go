@@ -8,23 +8,32 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 // ErrPlanEdited marks a plan whose content no longer matches its digest.
 var ErrPlanEdited = errors.New("plan edited after the preview")
 
+// The patterns with long bounded repeats compile to large programs (about
+// 1.5 ms together at start-up, a tenth of a no-op's own time): compiled on
+// first use, by the commands that read a plan.
 var (
 	partitionRE = `aws(-cn|-us-gov|-iso[a-z-]*)?`
-	roleARNRE   = regexp.MustCompile(`^arn:` + partitionRE + `:iam::([0-9]{12}):role/[\w+=,.@/-]{1,512}$`)
+	roleARNRE   = lazyRE(`^arn:` + partitionRE + `:iam::([0-9]{12}):role/[\w+=,.@/-]{1,512}$`)
 	// A change set's ARN: arn:aws:cloudformation:REGION:ACCOUNT:changeSet/NAME/ID.
-	changeSetARNRE = regexp.MustCompile(`^arn:` + partitionRE + `:cloudformation:([a-z0-9-]+):([0-9]{12}):changeSet/([A-Za-z][-A-Za-z0-9]{0,127})/[0-9A-Za-z-]{1,64}$`)
-	stackARNRE     = regexp.MustCompile(`^arn:` + partitionRE + `:cloudformation:([a-z0-9-]+):([0-9]{12}):stack/([A-Za-z][-A-Za-z0-9]{0,127})/[0-9A-Za-z-]{1,64}$`)
-	stackNameRE    = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
+	changeSetARNRE = lazyRE(`^arn:` + partitionRE + `:cloudformation:([a-z0-9-]+):([0-9]{12}):changeSet/([A-Za-z][-A-Za-z0-9]{0,127})/[0-9A-Za-z-]{1,64}$`)
+	stackARNRE     = lazyRE(`^arn:` + partitionRE + `:cloudformation:([a-z0-9-]+):([0-9]{12}):stack/([A-Za-z][-A-Za-z0-9]{0,127})/[0-9A-Za-z-]{1,64}$`)
+	stackNameRE    = lazyRE(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
 	// planChangeSetRE is the name every change set of a fan-out preview
 	// gets: "deployer-", the build or the time, "-" and 8 random hex digits.
-	planChangeSetRE = regexp.MustCompile(`^deployer-[-A-Za-z0-9]{0,110}-[0-9a-f]{8}$`)
-	digestRE        = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	planChangeSetRE = lazyRE(`^deployer-[-A-Za-z0-9]{0,110}-[0-9a-f]{8}$`)
+	digestRE        = lazyRE(`^sha256:[0-9a-f]{64}$`)
 )
+
+// lazyRE compiles pattern once, when first called.
+func lazyRE(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // PlanDigest is the digest a plan carries: the SHA-256 of its canonical
 // JSON (compact, fields in declaration order) with Digest empty. Whitespace
@@ -132,14 +141,14 @@ func checkEntry(t PlanTarget) error {
 // the change set must be on the entry's stack and named as deployer names
 // them, and what the preview saw must be there to compare at execute.
 func checkCfnEntry(t PlanTarget) error {
-	if !stackNameRE.MatchString(t.Stack) {
+	if !stackNameRE().MatchString(t.Stack) {
 		return fmt.Errorf("stack %q (expected a stack name: a letter, then letters, digits and hyphens)", t.Stack)
 	}
 	for field, arn := range map[string]string{"role_arn": t.RoleARN, "cfn_role_arn": t.CfnRoleARN} {
 		if arn == "" {
 			continue
 		}
-		m := roleARNRE.FindStringSubmatch(arn)
+		m := roleARNRE().FindStringSubmatch(arn)
 		if m == nil {
 			return fmt.Errorf("%s %q (expected arn:aws:iam::ACCOUNT:role/NAME)", field, arn)
 		}
@@ -160,22 +169,22 @@ func checkCfnEntry(t PlanTarget) error {
 	default:
 		return fmt.Errorf("status %q (expected %s or %s: a plan holds only targets that previewed)", t.Status, Succeeded, NoChanges)
 	}
-	m := changeSetARNRE.FindStringSubmatch(t.ChangeSetARN)
+	m := changeSetARNRE().FindStringSubmatch(t.ChangeSetARN)
 	switch {
 	case m == nil:
 		return fmt.Errorf("change_set_arn %q (expected arn:aws:cloudformation:REGION:ACCOUNT:changeSet/NAME/ID)", t.ChangeSetARN)
 	case m[2] != t.Region || m[3] != t.Account:
 		return fmt.Errorf("change set %s is in %s/%s, not in the target", t.ChangeSetARN, m[3], m[2])
-	case !planChangeSetRE.MatchString(m[4]):
+	case !planChangeSetRE().MatchString(m[4]):
 		return fmt.Errorf("change set %q is not named as deployer names the change sets it previews (deployer-...-xxxxxxxx)", m[4])
 	}
-	s := stackARNRE.FindStringSubmatch(t.StackID)
+	s := stackARNRE().FindStringSubmatch(t.StackID)
 	switch {
 	case s == nil:
 		return fmt.Errorf("stack_id %q (expected arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID)", t.StackID)
 	case s[2] != t.Region || s[3] != t.Account || s[4] != t.Stack:
 		return fmt.Errorf("stack_id %s is not stack %s of the target", t.StackID, t.Stack)
-	case !digestRE.MatchString(t.ChangeDigest):
+	case !digestRE().MatchString(t.ChangeDigest):
 		return fmt.Errorf("change_digest %q (expected sha256: and 64 hex digits)", t.ChangeDigest)
 	case t.StackStatus == "" || t.StackUpdated == nil:
 		return fmt.Errorf("no stack_status or stack_updated (expected what the preview saw of the stack)")

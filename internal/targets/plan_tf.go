@@ -65,7 +65,7 @@ func NewTfPlan(s Summary, saved map[string]TfPlan) Plan {
 // checksum, and a status a preview can end in.
 func checkTfEntry(t PlanTarget) error {
 	if t.RoleARN != "" {
-		m := roleARNRE.FindStringSubmatch(t.RoleARN)
+		m := roleARNRE().FindStringSubmatch(t.RoleARN)
 		if m == nil {
 			return fmt.Errorf("role_arn %q (expected arn:aws:iam::ACCOUNT:role/NAME)", t.RoleARN)
 		}
@@ -78,7 +78,7 @@ func checkTfEntry(t PlanTarget) error {
 		return fmt.Errorf("status %q (expected %s or %s: a plan holds only targets that previewed)", t.Status, Succeeded, NoChanges)
 	case t.PlanFile != TfPlanPath(t.Account, t.Region):
 		return fmt.Errorf("tf_plan_file %q (expected %s, the target's own)", t.PlanFile, TfPlanPath(t.Account, t.Region))
-	case !digestRE.MatchString(t.PlanSHA256):
+	case !digestRE().MatchString(t.PlanSHA256):
 		return fmt.Errorf("tf_plan_sha256 %q (expected sha256: and 64 hex digits)", t.PlanSHA256)
 	case t.ChangeSetARN != "":
 		return fmt.Errorf("change_set_arn %q in a terraform entry (expected none)", t.ChangeSetARN)
