@@ -7,6 +7,7 @@ import (
 
 	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/settings"
+	"github.com/deployer-dev/deployer/internal/targets"
 	"github.com/deployer-dev/deployer/internal/tfrun"
 )
 
@@ -47,20 +48,10 @@ func (a *app) declareTf(s *settings.Set, o *tfrun.Options) {
 }
 
 // runTf runs terraform with target-account credentials served from a
-// loopback endpoint for the whole run: once, or once per target.
+// loopback endpoint for the whole run (tfrun.Run): once, or once per
+// target, and presents a fan-out's summary.
 func (a *app) runTf(ctx context.Context, o *tfrun.Options, log zerolog.Logger) error {
-	e := a.runEnv()
-	tfrun.RemoveStale(e, log)
-	if !o.Many() {
-		return tfrun.One(ctx, e, *o, log)
-	}
-	// An interrupt stops new targets (this context) while each running
-	// terraform gets it once, forwarded by its own subscription.
-	ctx, stop := a.signals.Context(ctx, log)
-	defer stop()
-	sum, err := tfrun.Fanout(ctx, e, *o, log)
-	if err != nil {
-		return err
-	}
-	return a.finish(ctx, &o.Fleet, sum)
+	return tfrun.Run(ctx, a.runEnv(), *o, log, func(ctx context.Context, sum targets.Summary) error {
+		return a.finish(ctx, &o.Fleet, sum)
+	})
 }

@@ -30,15 +30,11 @@ var tfStateMoveSpec = spec{
 	},
 }
 
+// declareStateMove declares the settings of "tf state move";
+// tfrun.MoveOptions.Resolve checks them.
 func (a *app) declareStateMove(s *settings.Set, o *tfrun.MoveOptions) {
 	settings.Assume(s, &o.Assume, a.host)
-	settings.BackendBucket.Bind(s, &o.Backend.Bucket)
-	settings.BackendRegion.Bind(s, &o.Backend.Region)
-	settings.BackendConfig.Bind(s, &o.Backend.Config)
-	settings.BackendCredentials.Bind(s, &o.Credentials)
-	s.String(settings.Decl{Flag: "from", Value: "KEY", Help: "key the state is at now; {account} and {region} are filled in"}, &o.Move.From, nil)
-	s.String(settings.Decl{Flag: "to", Value: "KEY", Help: "key to move it to; {account} and {region} are filled in"}, &o.Move.To, nil)
-	s.Bool(settings.Decl{Flag: "delete-source", Help: "delete the old object once the copy is read back and matches"}, &o.Move.DeleteSource)
+	settings.StateMoveGroup(s, &o.Backend, &o.Credentials, &o.Move)
 	s.After(o.Resolve)
 }
 

@@ -38,6 +38,11 @@ type Env struct {
 	Host    string
 	Now     func() time.Time
 	Signals *child.Broadcaster
+	// In, Out and RawErr are the process's stdin, stdout and stderr
+	// itself, for a child that takes the terminal (exec).
+	In     io.Reader
+	Out    io.Writer
+	RawErr io.Writer
 }
 
 // Clients builds every AWS client a run step uses from an aws.Config, so a

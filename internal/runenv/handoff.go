@@ -17,18 +17,19 @@ import (
 	"github.com/deployer-dev/deployer/internal/settings"
 )
 
-// Stdio are a child's standard streams.
-type Stdio struct {
-	In       io.Reader
-	Out, Err io.Writer
+// ExecOptions is a resolved "deployer exec".
+type ExecOptions struct {
+	Assume settings.AssumeConfig
+	Argv   []string // the command and its arguments
 }
 
-// Exec runs argv with the target credentials of c, in an environment
+// Exec runs the command with the target credentials, in an environment
 // without any variable that could lead it to other credentials
-// (child.Env); each interrupt is forwarded to it once, and a non-zero exit
-// code passes through as exitcode.ChildExit.
-func (e *Env) Exec(ctx context.Context, c settings.AssumeConfig, argv []string, stdio Stdio, log zerolog.Logger) error {
-	s, creds, err := e.Credentials(ctx, c, log)
+// (child.Env), on the process's stdin and stdout; each interrupt is
+// forwarded to it once, and a non-zero exit code passes through as
+// exitcode.ChildExit.
+func (e *Env) Exec(ctx context.Context, o ExecOptions, log zerolog.Logger) error {
+	s, creds, err := e.Credentials(ctx, o.Assume, log)
 	if err != nil {
 		return err
 	}
@@ -37,11 +38,11 @@ func (e *Env) Exec(ctx context.Context, c settings.AssumeConfig, argv []string, 
 	if err := e.Signals.TakePending(); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd := exec.CommandContext(ctx, o.Argv[0], o.Argv[1:]...)
 	cmd.Cancel = func() error { return nil } // cancellation is handled by child.Run
 	cmd.Env = child.Env(e.Environ, creds, s.Config.Region)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdio.In, stdio.Out, stdio.Err
-	log.Debug().Str("key", assume.MaskKey(creds.AccessKeyID)).Strs("argv", argv).Msg("starting command")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.In, e.Out, e.childStderr()
+	log.Debug().Str("key", assume.MaskKey(creds.AccessKeyID)).Strs("argv", o.Argv).Msg("starting command")
 	code, sig, err := child.Run(ctx, cmd, child.RunOptions{Signals: sigs})
 	if err != nil {
 		return err
@@ -53,6 +54,16 @@ func (e *Env) Exec(ctx context.Context, c settings.AssumeConfig, argv []string, 
 		return &exitcode.ChildExit{Code: code}
 	}
 	return nil
+}
+
+// childStderr is where a child's stderr goes: stderr itself, so a child on
+// a terminal keeps it, except in --log-format json, where its lines are
+// wrapped as JSON objects too.
+func (e *Env) childStderr() io.Writer {
+	if e.JSON {
+		return e.Err
+	}
+	return e.RawErr
 }
 
 // PrintCredentials writes the target credentials of c to w: export lines

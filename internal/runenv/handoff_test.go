@@ -77,8 +77,9 @@ func TestPrintCredentialsWritesTheTargetsInEachFormat(t *testing.T) {
 func TestExecGivesOnlyTheTargetCredentialsAndPassesTheExitCode(t *testing.T) {
 	e := fakeEnv([]string{"PATH=/usr/bin:/bin", "AWS_PROFILE=ci", "AWS_ACCESS_KEY_ID=AKIAFAKESOURCE"})
 	var out, errb bytes.Buffer
-	argv := []string{"sh", "-c", `echo "key=$AWS_ACCESS_KEY_ID profile=$AWS_PROFILE region=$AWS_REGION"; exit 3`}
-	err := e.Exec(context.Background(), targetRole, argv, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb}, zerolog.Nop())
+	e.In, e.Out, e.RawErr = strings.NewReader(""), &out, &errb
+	argv := []string{"sh", "-c", `echo "key=$AWS_ACCESS_KEY_ID profile=$AWS_PROFILE region=$AWS_REGION"; echo to-stderr >&2; exit 3`}
+	err := e.Exec(context.Background(), ExecOptions{Assume: targetRole, Argv: argv}, zerolog.Nop())
 	var exit *exitcode.ChildExit
 	if !errors.As(err, &exit) || exit.Code != 3 || exitcode.Of(err) != 3 {
 		t.Fatalf("err %v, want the child's exit code 3", err)
@@ -86,7 +87,15 @@ func TestExecGivesOnlyTheTargetCredentialsAndPassesTheExitCode(t *testing.T) {
 	if got, want := strings.TrimSpace(out.String()), "key=ASIAFAKETARGET profile= region=eu-west-1"; got != want {
 		t.Errorf("child saw %q, want %q", got, want)
 	}
-	if err := e.Exec(context.Background(), targetRole, []string{"true"}, Stdio{Out: &out, Err: &errb}, zerolog.Nop()); err != nil {
+	if errb.String() != "to-stderr\n" {
+		t.Errorf("stderr %q, want the child's line on stderr itself", errb.String())
+	}
+	var lines bytes.Buffer
+	e.Err, e.JSON = &lines, true
+	if err := e.Exec(context.Background(), ExecOptions{Assume: targetRole, Argv: []string{"sh", "-c", "echo json-mode >&2"}}, zerolog.Nop()); err != nil {
 		t.Errorf("exit 0: %v, want nil", err)
+	}
+	if lines.String() != "json-mode\n" || errb.String() != "to-stderr\n" {
+		t.Errorf("in JSON mode: Err %q, stderr %q; want the child's line through Err (which wraps it)", lines.String(), errb.String())
 	}
 }

@@ -216,3 +216,15 @@ func regionConflict(s *Set, chosen string) error {
 	}
 	return exitcode.Usagef("AWS_REGION=%s and AWS_DEFAULT_REGION=%s differ and neither --region nor DEPLOYER_REGION says which to use (expected --region %s if the old pipeline acted there through aws-cli, which reads AWS_DEFAULT_REGION)", r, d, d)
 }
+
+// ExecCommand takes the arguments after -- as the command "deployer exec"
+// runs with the target credentials, and refuses none.
+func ExecCommand(s *Set, argv *[]string) {
+	s.After(func() error {
+		*argv = s.Args()
+		if len(*argv) == 0 {
+			return exitcode.Usagef("exec: no command given (expected deployer exec [flags] -- CMD [ARGS...])")
+		}
+		return nil
+	})
+}

@@ -115,6 +115,18 @@ func TerraformGroup(s *Set, t *Terraform, manyTargets, fanoutPlan *string) {
 	})
 }
 
+// StateMoveGroup declares "tf state move": the state bucket as every tf
+// verb names it, whose credentials reach it, and the move's own keys.
+func StateMoveGroup(s *Set, b *tf.Backend, credentials *string, m *tf.MoveOptions) {
+	BackendBucket.Bind(s, &b.Bucket)
+	BackendRegion.Bind(s, &b.Region)
+	BackendConfig.Bind(s, &b.Config)
+	BackendCredentials.Bind(s, credentials)
+	s.String(Decl{Flag: "from", Value: "KEY", Help: "key the state is at now; {account} and {region} are filled in"}, &m.From, nil)
+	s.String(Decl{Flag: "to", Value: "KEY", Help: "key to move it to; {account} and {region} are filled in"}, &m.To, nil)
+	s.Bool(Decl{Flag: "delete-source", Help: "delete the old object once the copy is read back and matches"}, &m.DeleteSource)
+}
+
 // StatePerTarget refuses, with many targets, a --backend-key that would
 // give two targets one state: they would overwrite each other's. The key
 // prefix (the account by default) is applied first, as each run does.

@@ -52,12 +52,31 @@ type Options struct {
 	Plan *targets.Plan
 }
 
-// RemoveStale removes the temp directories of earlier runs that were
+// removeStale removes the temp directories of earlier runs that were
 // killed before they could.
-func RemoveStale(e *runenv.Env, log zerolog.Logger) {
+func removeStale(e *runenv.Env, log zerolog.Logger) {
 	if removed, err := tf.RemoveStaleTempDirs(e.TempDir, tf.DefaultStaleAge, e.Now()); err == nil && len(removed) > 0 {
 		log.Debug().Strs("dirs", removed).Msg("removed temp directories of earlier runs that were killed")
 	}
+}
+
+// Run runs terraform once, or once per target with a targets file, after
+// removing what earlier killed runs left (removeStale). With targets, an
+// interrupt stops new targets (the context finish gets says so) while each
+// running terraform gets it once, forwarded by its own subscription;
+// finish presents the summary and decides the exit code.
+func Run(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger, finish func(context.Context, targets.Summary) error) error {
+	removeStale(e, log)
+	if !o.Many() {
+		return One(ctx, e, o, log)
+	}
+	ctx, stop := e.Signals.Context(ctx, log)
+	defer stop()
+	sum, err := Fanout(ctx, e, o, log)
+	if err != nil {
+		return err
+	}
+	return finish(ctx, sum)
 }
 
 // One runs terraform with target-account credentials served from a
