@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/rs/zerolog"
 
-	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/cfnrun"
 	"github.com/deployer-dev/deployer/internal/settings"
 )
@@ -20,14 +18,7 @@ var cfnDeleteSpec = spec{
 				settings.Assume(s, &o.Assume, a.host)
 				settings.TargetGroup(s, &o.Target, &o.Assume)
 				s.List(settings.Decl{Flag: "retain", Env: "DEPLOYER_RETAIN", Value: "LOGICAL_ID",
-					Help: "resource to keep when finishing a DELETE_FAILED stack, repeatable"}, &o.Retain, func(ids []string) error {
-					for _, id := range ids {
-						if !cfn.ValidLogicalID(id) {
-							return fmt.Errorf("%q is not a logical id (expected letters and digits)", id)
-						}
-					}
-					return nil
-				})
+					Help: "resource to keep when finishing a DELETE_FAILED stack, repeatable"}, &o.Retain, settings.LogicalIDs)
 				settings.Timeout(s, &o.Timeout)
 				s.IgnoreFrom(func(other *settings.Set) { a.declareDeploy(other, &cfnrun.Options{}) })
 			},

@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/deployer-dev/deployer/internal/assume"
+	"github.com/deployer-dev/deployer/internal/cfn"
 	"github.com/deployer-dev/deployer/internal/exitcode"
 )
 
@@ -65,6 +66,17 @@ func ExecRoleIn(from, arn, targetAccount string) error {
 	if acct != targetAccount {
 		return exitcode.Usagef("%s: role is in account %s but the deploy acts in %s (expected an execution role of %s: CloudFormation refuses to pass a role of another account, \"Cross-account pass role is not allowed\")",
 			from, acct, targetAccount, targetAccount)
+	}
+	return nil
+}
+
+// LogicalIDs checks resource logical ids (cfn delete --retain): letters and
+// digits, as CloudFormation names them.
+func LogicalIDs(ids []string) error {
+	for _, id := range ids {
+		if !cfn.ValidLogicalID(id) {
+			return fmt.Errorf("%q is not a logical id (expected letters and digits)", id)
+		}
 	}
 	return nil
 }
