@@ -22,9 +22,9 @@ import (
 // credential store. The copy keeps the rest (other registries' logins and
 // credential helpers, proxies, the current context) and links the user's
 // contexts, cli-plugins and buildx directories, so builds run as they would
-// without it. Logins happen once per registry; builds one at a time, as
-// cdk-assets does by default (assetBuildConcurrency 1: they are CPU and
-// memory bound); pushes in parallel.
+// without it. Logins happen once per registry; builds one at a time, each
+// image once for all the targets of a run (ImageBuilds); pushes in
+// parallel.
 type dockerRun struct {
 	bin string   // the docker CLI, resolved
 	env []string // base environment of every command
@@ -35,7 +35,16 @@ type dockerRun struct {
 
 	login  sync.Mutex        // guards logins and the config file
 	logged map[string]string // account/region -> registry
-	build  sync.Mutex
+	builds *ImageBuilds
+}
+
+// ImageBuilds is the image builds of one command run, shared by the
+// Publishers of its targets: one build at a time (cdk-assets' default
+// assetBuildConcurrency is 1: builds are CPU and memory bound), and each
+// image built once however many accounts it is pushed to.
+type ImageBuilds struct {
+	mu    sync.Mutex
+	built map[string]bool // local tags
 }
 
 // open makes the private config directory, once.

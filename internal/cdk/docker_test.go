@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,5 +230,40 @@ func TestLookPathUsesDockersEnvironment(t *testing.T) {
 	}
 	if got := lookPath("docker", []string{"PATH=/no/such/dir"}); got != "" {
 		t.Errorf("docker found on a PATH without it: %q", got)
+	}
+}
+
+// TestImageBuiltOnceForEveryTarget: two targets' Publishers sharing the
+// run's ImageBuilds, at once: the image is built once, tagged and pushed by
+// each.
+func TestImageBuiltOnceForEveryTarget(t *testing.T) {
+	state := t.TempDir()
+	bin := filepath.Join(state, "docker")
+	if err := os.WriteFile(bin, []byte(strings.Replace(overlapDocker, "%s", state, 1)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fake := &ecrFake{pushed: filepath.Join(state, "pushed")}
+	builds := &ImageBuilds{}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, acct := range []string{"333333333333", "444444444444"} {
+		st := &Stack{DisplayName: "Svc", Environment: Environment{Account: acct, Region: "us-east-1"}, Images: []ImageAsset{{Hash: "abc",
+			DisplayName: "Img", Directory: state, Destinations: []ImageDestination{{Repository: "repo-" + acct, Tag: "abc", Region: "us-east-1"}}}}}
+		p := &Publisher{Access: &roles{}, Log: zerolog.Nop(), Docker: bin, DockerEnv: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + state},
+			Builds: builds, NewECR: func(aws.Config) ECRAPI { return fake }}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = p.Publish(context.Background(), []*Stack{st}, nil)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	calls, _ := os.ReadFile(filepath.Join(state, "calls"))
+	count := func(verb string) int { return strings.Count("\n"+string(calls), "\n"+verb+" ") }
+	if count("build") != 1 || count("tag") != 2 || count("push") != 2 {
+		t.Errorf("docker calls:\n%s\nwant one build, two tags and two pushes", calls)
 	}
 }

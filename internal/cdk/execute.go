@@ -32,7 +32,7 @@ func ExecutePlan(ctx context.Context, deps Deps, o RunOptions, entry targets.Pla
 		}
 		stacks = append(stacks, st)
 	}
-	pub := &Publisher{Access: deps.Access, Log: deps.Log, Concurrency: o.AssetParallelism, Docker: o.Docker, DockerEnv: o.DockerEnv, NewS3: deps.NewS3}
+	pub := &Publisher{Access: deps.Access, Log: deps.Log, Concurrency: o.AssetParallelism, Docker: o.Docker, DockerEnv: o.DockerEnv, Builds: o.ImageBuilds, NewS3: deps.NewS3}
 	d := &Deployer{Access: deps.Access, Publisher: pub, SourceAccount: o.SourceAccount, SourceIdentity: deps.SourceIdentity, Log: deps.Log, Runner: deps.Runner}
 	if _, err := d.Publish(ctx, stacks); err != nil {
 		return nil, bootstrapExit(err)

@@ -106,12 +106,21 @@ func ecrToken(ctx context.Context, api ECRAPI) (ecrLogin, error) {
 }
 
 // buildAndTag builds the image in the asset directory under its local tag,
-// then tags it for the repository; one build at a time.
+// unless this run built it already for another target (the tag is the
+// asset's hash: the same source and options), then tags it for the
+// repository; one build at a time.
 func (d *dockerRun) buildAndTag(ctx context.Context, a ImageAsset, local, remote string) error {
-	d.build.Lock()
-	defer d.build.Unlock()
-	if err := d.run(ctx, a.Directory, nil, []string{"BUILDX_NO_DEFAULT_ATTESTATIONS=1"}, buildArgs(a, local)...); err != nil {
-		return err
+	b := d.builds
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.built[local] {
+		if err := d.run(ctx, a.Directory, nil, []string{"BUILDX_NO_DEFAULT_ATTESTATIONS=1"}, buildArgs(a, local)...); err != nil {
+			return err
+		}
+		if b.built == nil {
+			b.built = map[string]bool{}
+		}
+		b.built[local] = true
 	}
 	return d.run(ctx, "", nil, nil, "tag", local, remote)
 }

@@ -43,6 +43,9 @@ type Publisher struct {
 	Concurrency int      // assets in flight; 0 means 8
 	Docker      string   // docker CLI; "" means docker on PATH
 	DockerEnv   []string // docker's environment; nil means this process's
+	// Builds is shared by the Publishers of one run's targets; nil: this
+	// Publisher's own.
+	Builds *ImageBuilds
 	// NewS3 builds the S3 client of a config; nil means s3.NewFromConfig.
 	NewS3 func(aws.Config) artifact.S3API
 	// NewECR builds the ECR client of a config; nil means ecr.NewFromConfig.
@@ -143,7 +146,10 @@ func (p *Publisher) Publish(ctx context.Context, stacks []*Stack, ready func(con
 // dockerRun is this Publish's docker CLI: bin stays empty when docker is
 // not found (or no image asset needs it).
 func (p *Publisher) dockerRun(images int) *dockerRun {
-	d := &dockerRun{env: p.DockerEnv}
+	d := &dockerRun{env: p.DockerEnv, builds: p.Builds}
+	if d.builds == nil {
+		d.builds = &ImageBuilds{}
+	}
 	if d.env == nil {
 		d.env = os.Environ()
 	}

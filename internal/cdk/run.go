@@ -40,8 +40,9 @@ type RunOptions struct {
 	Env              Environment // where environment-agnostic stacks go
 	SourceAccount    string      // the account acting, trusted in a bootstrap fix; "" asks Deps.SourceIdentity
 	AssetParallelism int
-	Docker           string   // docker CLI for image assets; "" means docker on PATH
-	DockerEnv        []string // docker's environment (its PATH finds docker); nil means this process's
+	Docker           string       // docker CLI for image assets; "" means docker on PATH
+	DockerEnv        []string     // docker's environment (its PATH finds docker); nil means this process's
+	ImageBuilds      *ImageBuilds // shared by the targets of one run: each image built once; nil: per Run
 	Deploy           Options
 }
 
@@ -71,7 +72,7 @@ func Run(ctx context.Context, deps Deps, o RunOptions) (Outcome, error) {
 	for _, st := range o.Stacks {
 		stacks = append(stacks, st.In(o.Env))
 	}
-	pub := &Publisher{Access: deps.Access, Log: deps.Log, Concurrency: o.AssetParallelism, Docker: o.Docker, DockerEnv: o.DockerEnv, NewS3: deps.NewS3}
+	pub := &Publisher{Access: deps.Access, Log: deps.Log, Concurrency: o.AssetParallelism, Docker: o.Docker, DockerEnv: o.DockerEnv, Builds: o.ImageBuilds, NewS3: deps.NewS3}
 	d := &Deployer{Access: deps.Access, Publisher: pub, SourceAccount: o.SourceAccount,
 		SourceIdentity: deps.SourceIdentity, Log: deps.Log, Runner: deps.Runner}
 	var out Outcome

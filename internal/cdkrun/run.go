@@ -54,6 +54,8 @@ type Options struct {
 	// execute when --plan-file comes without --dry-run.
 	Fleet settings.Fleet
 	Exec  *targets.Plan
+
+	images *cdk.ImageBuilds // the run's image builds, shared by its targets
 }
 
 // Run publishes, diffs or deploys the selected stacks once, or once per
@@ -63,6 +65,7 @@ func Run(ctx context.Context, e *runenv.Env, o Options, log zerolog.Logger) (*ta
 	ctx, cancel := runenv.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	o.Deploy.ChangeSetName = cfnrun.ChangeSetName(settings.BuildID(e.Environ), e.Now())
+	o.images = &cdk.ImageBuilds{}
 	if o.Fleet.File != nil {
 		sum, err := fanout(ctx, e, o, log)
 		return &sum, err
@@ -166,6 +169,6 @@ func runOptions(e *runenv.Env, o Options, s *assume.Session, env cdk.Environment
 	return cdk.RunOptions{Verb: o.Verb, Stacks: o.Stacks, Env: env,
 		SourceAccount: s.Target.Account, AssetParallelism: o.CDK.AssetParallelism,
 		Docker:    settings.Lookup(e.Environ, "CDK_DOCKER"), // the CDK's own name for another docker binary
-		DockerEnv: e.Environ,
-		Deploy:    o.Deploy}
+		DockerEnv: e.Environ, ImageBuilds: o.images,
+		Deploy: o.Deploy}
 }
