@@ -163,6 +163,9 @@ func TestCDKDockerImageAsset(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("deploy: exit %d\n%s", r.Code, r.Stderr)
 	}
+	if !strings.Contains(r.Stderr, "building with docker") || !strings.Contains(r.Stderr, "pushing image asset") {
+		t.Errorf("no progress line before the build and the push (they can take minutes in CI):\n%s", r.Stderr)
+	}
 	ecrCalls, password, registry := ecr.take()
 	if registry != cdkTarget+".dkr.ecr."+testenv.Region+".amazonaws.com" {
 		t.Errorf("registry from GetAuthorizationToken: %q", registry)

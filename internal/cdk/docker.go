@@ -47,6 +47,49 @@ type ImageBuilds struct {
 	built map[string]bool // local tags
 }
 
+// dockerRun is this Publish's docker CLI: bin stays empty when docker is
+// not found (or no image asset needs it).
+func (p *Publisher) dockerRun(images int) *dockerRun {
+	d := &dockerRun{env: p.DockerEnv, builds: p.Builds}
+	if d.builds == nil {
+		d.builds = &ImageBuilds{}
+	}
+	if d.env == nil {
+		d.env = os.Environ()
+	}
+	if images == 0 {
+		return d
+	}
+	bin := p.Docker
+	if bin == "" {
+		bin = "docker"
+	}
+	d.bin = lookPath(bin, d.env)
+	return d
+}
+
+// lookPath finds an executable as a shell with env's PATH would (a name
+// with a slash as it is), and returns its absolute path, or "".
+func lookPath(bin string, env []string) string {
+	dirs := []string{""}
+	if !strings.Contains(bin, "/") {
+		dirs = nil
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+				dirs = filepath.SplitList(v)
+			}
+		}
+	}
+	for _, dir := range dirs {
+		p := filepath.Join(dir, bin)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0 {
+			abs, _ := filepath.Abs(p) // docker build runs in the asset's directory
+			return abs
+		}
+	}
+	return ""
+}
+
 // open makes the private config directory, once.
 func (d *dockerRun) open() error {
 	d.once.Do(func() { d.config, d.err = privateDockerConfig(userDockerConfig(d.env)) })

@@ -74,9 +74,12 @@ func (p *Publisher) image(ctx context.Context, j imageJob, docker *dockerRun, re
 	}
 	remote := registry + "/" + d.Repository + ":" + d.Tag
 	local := "cdkasset-" + strings.ToLower(j.asset.Hash)
+	// Progress for CI logs: a build or a push can take minutes.
+	p.Log.Info().Str("asset", j.asset.DisplayName).Str("image", res.Location).Msg("image asset not in ECR: building with docker")
 	if err := docker.buildAndTag(ctx, j.asset, local, remote); err != nil {
 		return fail(err)
 	}
+	p.Log.Info().Str("asset", j.asset.DisplayName).Str("image", res.Location).Msg("pushing image asset")
 	if err := docker.run(ctx, "", nil, nil, "push", remote); err != nil {
 		return fail(err)
 	}
