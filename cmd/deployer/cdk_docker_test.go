@@ -28,6 +28,7 @@ type ecrWatch struct {
 	password string            // the last token's password
 	registry string            // the last token's proxy endpoint, without scheme
 	logins   map[string]string // proxy endpoint, without scheme -> password
+	statuses []int             // HTTP status of each DescribeImages
 }
 
 var (
@@ -60,13 +61,16 @@ func (w *ecrWatch) hook(r *testenv.Request, forward func() *testenv.Response) *t
 	if m := accessKeyPattern.FindStringSubmatch(r.HTTP.Header.Get("Authorization")); m != nil {
 		key = m[1]
 	}
+	resp := forward()
 	w.mu.Lock()
 	w.calls = append(w.calls, op+" "+w.roleOf[key])
+	if op == "DescribeImages" {
+		w.statuses = append(w.statuses, resp.Status)
+	}
 	w.mu.Unlock()
 	if op != "GetAuthorizationToken" {
-		return nil
+		return resp
 	}
-	resp := forward()
 	var out struct {
 		AuthorizationData []struct{ AuthorizationToken, ProxyEndpoint string }
 	}
@@ -203,6 +207,12 @@ func TestCDKDockerImageAsset(t *testing.T) {
 	if !strings.HasPrefix(strings.Join(ecrCalls, ","), "DescribeImages ") || len(ecrCalls) != 2 {
 		t.Errorf("ECR calls %v, want DescribeImages then GetAuthorizationToken", ecrCalls)
 	}
+	// ECR answers DescribeImages of a missing tag with ImageNotFoundException
+	// and HTTP 400 (ECR API reference, Common Errors); moto 5.2.5 does too.
+	if ecr.mu.Lock(); len(ecr.statuses) < 2 || ecr.statuses[0] != http.StatusBadRequest {
+		t.Errorf("DescribeImages of a missing tag answered HTTP %v, want 400", ecr.statuses)
+	}
+	ecr.mu.Unlock()
 	checkDockerConfigGone(t, e, docker)
 	if got := functionImage(t, e, cdkTarget); got != remote {
 		t.Errorf("the function's image %s, want the pushed %s", got, remote)
