@@ -137,3 +137,32 @@ func TestCDKDockerBuildInterrupted(t *testing.T) {
 	}
 	checkDockerConfigGone(t, e, docker)
 }
+
+// TestCDKDockerPublishThenDeployWithoutDocker: the split the docs propose:
+// "cdk publish" in a build stage with docker pushes the image and deploys
+// nothing; "cdk deploy" in a deploy stage without docker finds the tag in
+// ECR and deploys the function with that image.
+func TestCDKDockerPublishThenDeployWithoutDocker(t *testing.T) {
+	e, _ := cdkEnv(t)
+	cdkBootstrap(t, e, cdkTarget)
+	app := testenv.SynthCDK(t, filepath.Join(testenv.RepoRoot(), "internal", "cdk", "testdata", "imageapp"))
+	asset := readImageAsset(t, app)
+	watchECR(e)
+	docker := installFakeDocker(t, e)
+	r := e.Run("cdk", "publish", "--app", app, "--all")
+	if r.Code != 0 {
+		t.Fatalf("cdk publish: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := len(docker.recorded(t)); n != 4 || e.Proxy.Count("cloudformation:CreateChangeSet") > 0 {
+		t.Errorf("cdk publish: %d docker calls, %d change sets; want login, build, tag, push and no change set", n, e.Proxy.Count("cloudformation:CreateChangeSet"))
+	}
+	r = e.RunEnv([]string{"CDK_DOCKER=" + filepath.Join(e.Dir, "no-docker-here")}, "cdk", "deploy", "--app", app, "--require-approval", "never")
+	if r.Code != 0 {
+		t.Fatalf("cdk deploy without docker after publish: exit %d\n%s", r.Code, r.Stderr)
+	}
+	remote := cdkTarget + ".dkr.ecr." + testenv.Region + ".amazonaws.com/" + asset.repository + ":" + asset.hash
+	if got := functionImage(t, e, cdkTarget); got != remote || len(docker.recorded(t)) != 4 {
+		t.Errorf("deploy: the function runs %q (want %s), %d docker calls (want the publish's 4)", got, remote, len(docker.recorded(t)))
+	}
+	checkDockerConfigGone(t, e, docker)
+}
