@@ -20,7 +20,7 @@ LDFLAGS   := -s -w -X github.com/deployer-dev/deployer/internal/version.version=
 
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: build test check-mod fuzz demo bench bench-quick clean release release-check docs host-tools
+.PHONY: build test check-mod fuzz demo bench bench-quick bench-cdk clean release release-check docs host-tools
 
 # Fuzzers of every parser of user input; their seeds run in every go test.
 FUZZERS := ./internal/cfn:FuzzParseParameters ./internal/cfn:FuzzAddKV \
@@ -88,6 +88,10 @@ bench: build $(MOTO) $(AWS) $(SAM) $(CDK_MODULES)
 ## bench-quick: the latency model alone (section 8: no-op, update, create per tool, 12 and 100 targets), 3 runs each; writes bench/model-results.md
 bench-quick: build $(MOTO) $(AWS) $(SAM)
 	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -quick -deployer $(BIN) -aws $(AWS) -sam $(SAM) -out bench/model-results.md
+
+## bench-cdk: section 9 alone, deployer cdk deploy beside the pinned cdk deploy under the latency model (FnStack, a five-stack app, one agnostic stack to 12 accounts); writes bench/cdk-results.md (about 20 minutes; CDK_BENCH="-model-runs 3 -cdk-parts fn" for a short run)
+bench-cdk: build $(MOTO) $(CDK_MODULES)
+	MOTO_SERVER=$(CURDIR)/$(MOTO) go run ./bench -only cdk -deployer $(BIN) $(CDK_BENCH)
 
 ## docs: regenerate docs/reference from the declarations (a test fails when they differ)
 docs:

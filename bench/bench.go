@@ -39,6 +39,9 @@ type bench struct {
 	// issue 23: section 8, under the latency model
 	modelRows []modelRow
 	fleet     []fleetFigure
+	// issue 27: section 9, CDK apps
+	cdkRows      []cdkRow
+	bootstrapped map[string]bool // accounts cdk bootstrap ran in
 }
 
 const smallTemplate = `AWSTemplateFormatVersion: "2010-09-09"
@@ -58,7 +61,7 @@ func newBench(c config, m *testenv.Moto, p *testenv.Proxy) (*bench, error) {
 	}
 	b := &bench{c: c, moto: m, proxy: p, dir: dir, progress: &testenv.Progress{}, events: &bigEvents{},
 		latency: map[time.Duration]time.Duration{}, peakReads: map[time.Duration]int{},
-		peerLatencies: map[time.Duration]time.Duration{}}
+		peerLatencies: map[time.Duration]time.Duration{}, bootstrapped: map[string]bool{}}
 	p.Handle(b.events.hook())
 	p.Handle(b.eventClock()) // before the progress hook: it sees what that reveals
 	p.Handle(b.progress.Hook())

@@ -4,29 +4,80 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
 
+// cdkConfig says which parts of section 9 run, and how.
+type cdkConfig struct {
+	parts       []string // "fn", "five", "fleet"
+	concurrency int      // --concurrency of both tools for the five-stack app
+	accounts    int      // targets of the fleet part
+}
+
+// cdkTargetAcct is where the pinned apps go.
+const cdkTargetAcct = "222222222222"
+
+// cdkBench is section 9's world: the latency model's proxy (with the
+// emulator's own time taken per call), the pinned CDK CLI, and the rows.
+type cdkBench struct {
+	b      *bench
+	w      *modelWorld
+	emu    *emulatorClock
+	cdkBin string
+	env    []string // both tools': the model world's, as CI runs them
+	rows   []cdkRow
+	notes  []string // where a no-op's time goes, per app and tool
+	about  []string // what a part ran, below the table
+	load   []string
+}
+
+// cdkRow is one scenario of one app, both tools.
+type cdkRow struct {
+	app, scenario string
+	d, c          cdkFigure // deployer, cdk
+}
+
+// cdkFigure is one tool's runs of a scenario.
+type cdkFigure struct {
+	walls        []time.Duration
+	depth, calls []int
+}
+
+func (f cdkFigure) wall() time.Duration { return median(f.walls) }
+
+// cdkTool is one side of the comparison: argv to deploy app with extra
+// arguments (stack selection, concurrency).
+type cdkTool struct {
+	name string
+	argv func(app string, extra []string) []string
+}
+
+func (s *cdkBench) tools() []cdkTool {
+	return []cdkTool{
+		{"deployer cdk deploy", func(app string, extra []string) []string {
+			return append([]string{s.b.c.deployer, "cdk", "deploy", "--app", app, "--require-approval", "never"}, extra...)
+		}},
+		{"cdk deploy", func(app string, extra []string) []string {
+			return append([]string{s.cdkBin, "deploy", "--app", app, "--require-approval", "never"}, extra...)
+		}},
+	}
+}
+
 // cdkSection is section 9: deployer cdk deploy beside the pinned cdk deploy
-// on the same synthesized app (internal/cdk/testdata/app, stack FnStack: a
-// function from Code.fromAsset and a file asset) under the latency model,
-// in an account bootstrapped by the real cdk bootstrap --trust. Scenarios:
-// no-op, one asset changed (two assemblies differing in the function's
-// code, deployed in turn), first deploy (the stack deleted before).
+// (aws-cdk 2.1149.0) under the latency model of section 8, on apps
+// synthesized with aws-cdk-lib 2.276.0 and plain node, in accounts
+// bootstrapped by the real cdk bootstrap --trust. Parts: the test app's
+// FnStack (fn), a five-stack app with dependencies (five), one agnostic
+// stack to many accounts against one cdk deploy per account (fleet).
 func (b *bench) cdkSection(ctx context.Context) error {
 	root := testenv.RepoRoot()
-	cdkBin := filepath.Join(root, "tools", "cdk", "node_modules", ".bin", "cdk")
-	if _, err := os.Stat(cdkBin); err != nil {
+	s := &cdkBench{b: b, emu: &emulatorClock{}, cdkBin: filepath.Join(root, "tools", "cdk", "node_modules", ".bin", "cdk")}
+	if _, err := os.Stat(s.cdkBin); err != nil {
 		return fmt.Errorf("cdk section: %w (make bench installs the pinned CDK packages)", err)
 	}
 	w, stop, err := b.newModelWorld()
@@ -34,132 +85,172 @@ func (b *bench) cdkSection(ctx context.Context) error {
 		return err
 	}
 	defer stop()
-	v1, v2, err := b.cdkAssemblies(ctx, root)
-	if err != nil {
-		return err
-	}
-	const acct = "222222222222"
-	if err := b.cdkBootstrap(ctx, w, cdkBin, acct); err != nil {
-		return err
-	}
-	tools := []struct {
-		name string
-		argv func(app string) []string
-	}{
-		{"deployer cdk deploy", func(app string) []string {
-			return []string{b.c.deployer, "cdk", "deploy", "--app", app, "--require-approval", "never", "FnStack"}
-		}},
-		{"cdk deploy (aws-cdk 2.1149.0)", func(app string) []string {
-			return []string{cdkBin, "deploy", "--app", app, "--require-approval", "never", "FnStack"}
-		}},
-	}
-	runs := max(b.c.model.runs, 1)
+	s.w = w
+	w.proxy.Handle(s.emu.hook())
+	// CI=true as CI systems set it: cdk then neither refreshes nor prints
+	// its notices; deployer does not read it.
+	s.env = append(append([]string(nil), w.env...), "CI=true")
+	s.load = append(s.load, "start "+loadAverage())
+	m := b.c.model
 	fmt.Fprintf(&b.out, "\n## 9. CDK apps: deployer cdk deploy beside cdk deploy\n\n"+
-		"The test app's FnStack (a function from `Code.fromAsset`, a file asset), synthesized once with aws-cdk-lib 2.276.0; account bootstrapped by the real "+
-		"`cdk bootstrap --trust`; both tools through the latency model of section 8, with the pipeline's keys and the bootstrap roles. "+
-		"Medians of %d runs (first deploy: one run each).\n\n| scenario | deployer cdk deploy | cdk deploy | cdk / deployer |\n|---|---|---|---|\n", runs)
-	results := map[string][]time.Duration{}
-	for _, t := range tools {
-		if err := b.cdkDeleteFnStack(ctx, acct); err != nil {
-			return err
+		"Apps synthesized with aws-cdk-lib 2.276.0 and plain `node`; accounts bootstrapped by the real `cdk bootstrap --trust %s`; "+
+		"both tools through the latency model of section 8 (every call %v plus up to %v, change sets computed in %v to %v, executions %v, "+
+		"the last resource %v before the stack), medians of %d runs (first deploys and the many-accounts part: one run each). "+
+		"Both tools get the same environment: the pipeline account's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`), `AWS_REGION`, "+
+		"`AWS_ENDPOINT_URL` (the model's proxy), `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` = /dev/null, a fresh `HOME`, and `CI=true` "+
+		"as CI systems set it; stdout discarded (cdk checks for new versions only on a terminal). Each acts through the bootstrap roles. "+
+		"Round trips: the longest chain of calls each sent after the one before it was answered.\n\n"+
+		"| app | scenario | deployer cdk deploy | cdk deploy | cdk / deployer | round trips (deployer; cdk) | calls (deployer; cdk) |\n|---|---|---|---|---|---|---|\n",
+		testenv.PipelineAcct, m.rtt, m.jitter, m.csMin, m.csMax, m.op, m.gap, max(m.runs, 1))
+	parts := map[string]func(context.Context) error{"fn": s.fnStack, "five": s.fiveStacks, "fleet": s.fleet}
+	for _, p := range b.c.cdk.parts {
+		if err := parts[p](ctx); err != nil {
+			return fmt.Errorf("cdk section, %s: %w", p, err)
 		}
-		first := w.run(ctx, t.argv(v1)...)
-		if err := check(first.runResult, t.name+" first deploy"); err != nil {
-			return err
-		}
-		var noop, change []time.Duration
-		for i := 0; i < runs; i++ {
-			r := w.run(ctx, t.argv(v1)...)
-			if err := check(r.runResult, t.name+" no-op"); err != nil {
-				return err
-			}
-			noop = append(noop, r.wall())
-		}
-		for i := 0; i < runs; i++ {
-			app := v2
-			if i%2 == 1 {
-				app = v1
-			}
-			r := w.run(ctx, t.argv(app)...)
-			if err := check(r.runResult, t.name+" asset change"); err != nil {
-				return err
-			}
-			change = append(change, r.wall())
-		}
-		results[t.name] = []time.Duration{median(noop), median(change), first.wall()}
+		s.load = append(s.load, "after "+p+" "+loadAverage())
 	}
-	d, c := results[tools[0].name], results[tools[1].name]
-	for i, scenario := range []string{"no-op", "one asset changed", "first deploy"} {
-		fmt.Fprintf(&b.out, "| %s | %s | %s | %s |\n", scenario, secs(d[i]), secs(c[i]), ratio(c[i], d[i]))
+	for _, r := range s.rows {
+		fmt.Fprintf(&b.out, "| %s | %s | %s | %s | %.1fx | %s; %s | %s; %s |\n", r.app, r.scenario, secs(r.d.wall()), secs(r.c.wall()),
+			r.c.wall().Seconds()/r.d.wall().Seconds(), spread(r.d.depth), spread(r.c.depth), spread(r.d.calls), spread(r.c.calls))
 	}
-	fmt.Fprintf(&b.out, "\nNot measured yet: the five-stack app with dependencies, and one agnostic stack to 12 targets against 12 sequential cdk deploy runs.\n")
+	if len(s.about) > 0 {
+		fmt.Fprintf(&b.out, "\n%s\n", strings.Join(s.about, "\n\n"))
+	}
+	if len(s.notes) > 0 {
+		fmt.Fprintf(&b.out, "\nWhere a no-op's time goes (medians, from the proxy's timestamps; the emulator's share is its own time to answer, "+
+			"the model's round trip excluded):\n\n%s\n", strings.Join(s.notes, "\n"))
+	}
+	fmt.Fprintf(&b.out, "\nLoad average (1, 5, 15 min) on %d CPUs: %s.\n", cpus(), strings.Join(s.load, "; "))
+	b.cdkRows = s.rows
 	return nil
 }
 
-// cdkAssemblies synthesizes the test app twice with plain node: as it is,
-// and with the function's code changed (one asset differs).
-func (b *bench) cdkAssemblies(ctx context.Context, root string) (string, string, error) {
-	src := filepath.Join(root, "internal", "cdk", "testdata", "app")
-	modules := filepath.Join(root, "tools", "cdk", "node_modules")
-	var outs []string
-	for i, code := range []string{"", "exports.handler = async () => ({ statusCode: 200, body: \"changed\" });\n"} {
-		app := filepath.Join(b.dir, fmt.Sprintf("cdk-app-%d", i))
-		if err := os.CopyFS(app, os.DirFS(src)); err != nil {
-			return "", "", err
-		}
-		if code != "" {
-			if err := os.WriteFile(filepath.Join(app, "lambda", "index.js"), []byte(code), 0o644); err != nil {
-				return "", "", err
-			}
-		}
-		out := filepath.Join(b.dir, fmt.Sprintf("cdk-out-%d", i))
-		cmd := exec.CommandContext(ctx, "node", "app.js")
-		cmd.Dir = app
-		cmd.Env = append(os.Environ(), "CDK_OUTDIR="+out, "NODE_PATH="+modules)
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			return "", "", fmt.Errorf("synthesize the bench app: %w\n%s", err, msg)
-		}
-		outs = append(outs, out)
-	}
-	return outs[0], outs[1], nil
-}
-
-// cdkBootstrap runs the real cdk bootstrap --trust in acct, as that account.
-func (b *bench) cdkBootstrap(ctx context.Context, w *modelWorld, cdkBin, acct string) error {
-	creds, err := b.accountConfig(acct).Credentials.Retrieve(ctx)
+// fnStack is the test app's FnStack (a function from Code.fromAsset and a
+// file asset); one asset changed: the function's code.
+func (s *cdkBench) fnStack(ctx context.Context) error {
+	src := filepath.Join(testenv.RepoRoot(), "internal", "cdk", "testdata", "app")
+	v1, v2, err := s.assemblies(ctx, "fn", src, nil)
 	if err != nil {
 		return err
 	}
-	env := append(append([]string(nil), w.env...), "AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey,
-		"AWS_SESSION_TOKEN="+creds.SessionToken, "CDK_DISABLE_VERSION_CHECK=1")
-	r := timed(ctx, env, b.dir, cdkBin, "bootstrap", "--trust", testenv.PipelineAcct,
-		"--cloudformation-execution-policies", "arn:aws:iam::aws:policy/AdministratorAccess", "aws://"+acct+"/"+testenv.Region)
-	return check(r, "cdk bootstrap")
-}
-
-func (b *bench) accountConfig(acct string) aws.Config {
-	src := aws.Config{Region: testenv.Region, BaseEndpoint: aws.String(b.moto.URL),
-		Credentials: aws.NewCredentialsCache(staticSource{})}
-	cfg := src.Copy()
-	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(src), "arn:aws:iam::"+acct+":role/bench-admin"))
-	return cfg
-}
-
-type staticSource struct{}
-
-func (staticSource) Retrieve(context.Context) (aws.Credentials, error) {
-	return aws.Credentials{AccessKeyID: testenv.SourceKeyID, SecretAccessKey: testenv.SourceSecret}, nil
-}
-
-// cdkDeleteFnStack removes FnStack (termination protection first), so the
-// next deploy is a first one.
-func (b *bench) cdkDeleteFnStack(ctx context.Context, acct string) error {
-	c := cloudformation.NewFromConfig(b.accountConfig(acct))
-	name := aws.String("FnStack")
-	if _, err := c.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: name, EnableTerminationProtection: aws.Bool(false)}); err != nil &&
-		!strings.Contains(err.Error(), "does not exist") {
+	if err := s.bootstrap(ctx, []string{cdkTargetAcct}); err != nil {
 		return err
 	}
-	_, err := c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: name})
-	return err
+	s.about = append(s.about, "FnStack: the test app's stack with a function from `Code.fromAsset` and a file asset, named on the command line.")
+	return s.scenarios(ctx, "FnStack", v1, v2, []string{"FnStack"}, func(ctx context.Context) error {
+		return s.deleteStacks(ctx, cdkTargetAcct, "FnStack")
+	})
+}
+
+// fiveStacks is the five-stack app (Network and Storage, Queue after
+// Network, Service after all three, Config after Service), every stack
+// with --all and the same --concurrency for both tools.
+func (s *cdkBench) fiveStacks(ctx context.Context) error {
+	src := filepath.Join(testenv.RepoRoot(), "bench", "testdata", "cdkapps")
+	v1, v2, err := s.assemblies(ctx, "five", src, []string{"BENCH_APP=five"})
+	if err != nil {
+		return err
+	}
+	if err := s.bootstrap(ctx, []string{cdkTargetAcct}); err != nil {
+		return err
+	}
+	name := "five stacks"
+	s.about = append(s.about, fmt.Sprintf("The five-stack app: Network and Storage, Queue after Network, Service (a function from `Code.fromAsset`) after all three, "+
+		"Config after Service, joined by exports and imports; both tools deploy it with `--all --concurrency %d`.", s.b.c.cdk.concurrency))
+	return s.scenarios(ctx, name, v1, v2, []string{"--all", "--concurrency", fmt.Sprint(s.b.c.cdk.concurrency)}, func(ctx context.Context) error {
+		return s.deleteStacks(ctx, cdkTargetAcct, "Config", "Service", "Queue", "Storage", "Network")
+	})
+}
+
+// scenarios measures app with both tools: a first deploy (after reset, one
+// run), no-ops, and one asset changed (the v2 assembly, then v1 again, in
+// turn).
+func (s *cdkBench) scenarios(ctx context.Context, app, v1, v2 string, extra []string, reset func(context.Context) error) error {
+	runs := max(s.b.c.model.runs, 1)
+	var figs [2][3]cdkFigure
+	for i, t := range s.tools() {
+		if err := reset(ctx); err != nil {
+			return err
+		}
+		var err error
+		if figs[i][2], err = s.measure(ctx, t.name+" "+app+" first deploy", 1, func(int) []string { return t.argv(v1, extra) }, ""); err != nil {
+			return err
+		}
+		if figs[i][0], err = s.measure(ctx, t.name+" "+app+" no-op", runs, func(int) []string { return t.argv(v1, extra) }, app+", "+t.name); err != nil {
+			return err
+		}
+		change := func(k int) []string { return t.argv([]string{v2, v1}[k%2], extra) }
+		if figs[i][1], err = s.measure(ctx, t.name+" "+app+" asset change", runs, change, ""); err != nil {
+			return err
+		}
+	}
+	for k, scenario := range []string{"no-op", "one asset changed", "first deploy"} {
+		s.rows = append(s.rows, cdkRow{app: app, scenario: scenario, d: figs[0][k], c: figs[1][k]})
+	}
+	return nil
+}
+
+// measure runs argv(k) n times; with note set, each run's time is split
+// by its calls and the medians kept as a note.
+func (s *cdkBench) measure(ctx context.Context, what string, n int, argv func(k int) []string, note string) (cdkFigure, error) {
+	var f cdkFigure
+	var ps []phases
+	for k := 0; k < n; k++ {
+		s.emu.reset()
+		r := s.w.runWith(ctx, s.env, argv(k)...)
+		if err := check(r.runResult, what); err != nil {
+			return f, err
+		}
+		f.walls, f.depth, f.calls = append(f.walls, r.wall()), append(f.depth, r.depth), append(f.calls, len(r.calls))
+		if note != "" {
+			ps = append(ps, profile(r, s.emu.snapshot()))
+		}
+		fmt.Fprintf(os.Stderr, "bench: %s: %s, %d calls, %d round trips (load %s)\n", what, secs(r.wall()), len(r.calls), r.depth, loadAverage())
+	}
+	if note != "" {
+		mp, kept := medianPhases(ps)
+		s.notes = append(s.notes, fmt.Sprintf("- %s (%d of %d runs of this shape): %s.", note, kept, n, mp))
+	}
+	return f, nil
+}
+
+// cdkTargets adds issue 27's bench targets, from section 9.
+func (b *bench) cdkTargets(row func(target, measured string, met, known bool)) {
+	var noop, slower []string
+	noopMet, fasterMet := true, true
+	for _, r := range b.cdkRows {
+		x := r.c.wall().Seconds() / r.d.wall().Seconds()
+		if r.scenario == "no-op" {
+			noop = append(noop, fmt.Sprintf("%s %.1fx (%s vs %s)", r.app, x, secs(r.d.wall()), secs(r.c.wall())))
+			noopMet = noopMet && x >= 10
+			continue
+		}
+		slower = append(slower, fmt.Sprintf("%s, %s %.1fx", r.app, r.scenario, x))
+		fasterMet = fasterMet && x > 1
+	}
+	known := len(b.cdkRows) > 0
+	row("CDK: no-op at least 10x faster than cdk deploy", strings.Join(noop, "; "), noopMet, known)
+	row("CDK: first deploy and one asset changed faster than cdk deploy", strings.Join(slower, "; "), fasterMet, known)
+}
+
+// loadAverage is /proc/loadavg's three figures, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+// cdkParts checks a -cdk-parts list.
+func cdkParts(list string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(list, ",") {
+		p = strings.TrimSpace(p)
+		if !slices.Contains([]string{"fn", "five", "fleet"}, p) {
+			return nil, fmt.Errorf("-cdk-parts %q: expected fn, five and fleet separated by commas", list)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

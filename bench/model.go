@@ -90,9 +90,14 @@ func (w *modelWorld) label(l string) error {
 
 // run times one deploy and reads what the proxy and the model saw.
 func (w *modelWorld) run(ctx context.Context, argv ...string) modelRun {
+	return w.runWith(ctx, w.env, argv...)
+}
+
+// runWith is run with another environment (another account's credentials).
+func (w *modelWorld) runWith(ctx context.Context, env []string, argv ...string) modelRun {
 	w.proxy.ResetCalls()
 	w.m.Reset()
-	r := modelRun{runResult: timed(ctx, w.env, w.dir, argv...)}
+	r := modelRun{runResult: timed(ctx, env, w.dir, argv...)}
 	r.calls = w.proxy.Trace()
 	r.depth, _ = testenv.Depth(r.calls)
 	r.ops = w.m.Ops()

@@ -19,8 +19,12 @@ func (b *bench) targets() {
 		}
 		fmt.Fprintf(&b.out, "| %s | %s | %s |\n", target, measured, verdict)
 	}
-	if b.c.only == "model" {
+	switch b.c.only {
+	case "model":
 		b.modelTargets(row)
+		return
+	case "cdk":
+		b.cdkTargets(row)
 		return
 	}
 	for _, T := range []time.Duration{5 * time.Second, 30 * time.Second} {
@@ -53,4 +57,5 @@ func (b *bench) targets() {
 	row("static binary under 25 MB", fmt.Sprintf("%.1f MB", b.binaryMB), b.binaryMB < 25, b.binaryMB > 0)
 	row("peak RSS under 50 MB for 500 resources", fmt.Sprintf("%.1f MB", b.rssMB), b.rssMB < 50, b.rssMB > 0 && !b.c.smoke)
 	b.modelTargets(row)
+	b.cdkTargets(row)
 }
