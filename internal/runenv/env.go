@@ -3,7 +3,9 @@
 // process environment for children, the clock and the signal broadcaster.
 // cmd/deployer builds one Env per run once the command's log settings are
 // known and hands it in; nothing in here reads flags, the environment or
-// the clock itself.
+// the clock itself. The commands with no engine of their own run here too:
+// exec and env hand the target credentials on (handoff.go), doctor checks a
+// set-up (doctor.go).
 package runenv
 
 import (
