@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,8 +29,14 @@ var (
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]+$`)
 	sessionNameBad     = regexp.MustCompile(`[^\w+=,.@-]+`)
 	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
-	tagKeyPattern      = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
-	tagValuePattern    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	// The Unicode classes compile to large tables (half a millisecond of
+	// every start-up): compiled when a session tag is first checked.
+	tagKeyPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+	})
+	tagValuePattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	})
 )
 
 // RoleAccount returns the account id of a well-formed IAM role ARN, or an
@@ -139,10 +146,10 @@ func ParseTag(s string) (Tag, error) {
 	if !ok || k == "" {
 		return Tag{}, fmt.Errorf("%q is not a tag (expected KEY=VALUE)", truncate(s))
 	}
-	if len(k) > maxTagKeyLen || !tagKeyPattern.MatchString(k) {
+	if len(k) > maxTagKeyLen || !tagKeyPattern().MatchString(k) {
 		return Tag{}, fmt.Errorf("tag key %q is not allowed (expected 1 to 128 letters, digits, spaces or _.:/=+-@)", truncate(k))
 	}
-	if len(v) > maxTagValueLen || !tagValuePattern.MatchString(v) {
+	if len(v) > maxTagValueLen || !tagValuePattern().MatchString(v) {
 		return Tag{}, fmt.Errorf("tag value for %q is not allowed (expected up to 256 letters, digits, spaces or _.:/=+-@)", truncate(k))
 	}
 	return Tag{Key: k, Value: v}, nil
