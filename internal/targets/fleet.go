@@ -27,7 +27,13 @@ type Fleet struct {
 func NewFleet(src aws.Config, opts assume.Options, sts assume.NewSTS) *Fleet {
 	p := NewPacer(nil)
 	src = src.Copy()
-	src.APIOptions = append(src.APIOptions, p.APIOption("source"))
+	// The source credentials call STS alone (each target's AssumeRole), in
+	// the source account. Every target's config is built from src and keeps
+	// this option, so pacing other services as the source's would make one
+	// budget of every target's CloudFormation calls, in accounts that do not
+	// share one: 5 a second for a whole fan-out. Those are paced per target
+	// account (Session).
+	src.APIOptions = append(src.APIOptions, p.APIOption("source", "STS"))
 	return &Fleet{source: src, pacer: p, assume: opts, sts: sts}
 }
 

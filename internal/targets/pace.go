@@ -3,6 +3,7 @@ package targets
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -73,10 +74,14 @@ func (p *Pacer) Limiter(service, account, region string) *Bucket {
 // client's options) that waits for the account's bucket before every
 // attempt, retries included. The service and region are read from the
 // call, so one option serves the target's CloudFormation client and, with
-// the source account, the STS client that assumes its role.
-func (p *Pacer) APIOption(account string) func(*middleware.Stack) error {
+// the source account, the STS client that assumes its role. Given
+// services, only their calls are paced.
+func (p *Pacer) APIOption(account string, services ...string) func(*middleware.Stack) error {
 	pace := middleware.FinalizeMiddlewareFunc("deployer/Pace", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		service := awsmiddleware.GetServiceID(ctx)
+		if len(services) > 0 && !slices.Contains(services, service) {
+			return next.HandleFinalize(ctx, in)
+		}
 		if b := p.Limiter(service, account, awsmiddleware.GetRegion(ctx)); b != nil {
 			if err := b.Wait(ctx); err != nil {
 				return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for the %s call budget: %w", service, err)
