@@ -73,7 +73,8 @@ func (s *cdkBench) fleet(ctx context.Context) error {
 	app := fmt.Sprintf("agnostic stack to %d accounts", n)
 	s.about = append(s.about, fmt.Sprintf("The agnostic stack (a function from `Code.fromAsset`) goes to %d accounts: deployer in one run, `cdk deploy --targets FILE` "+
 		"(one wave, `max-concurrency: %d`, no role lines) with the pipeline's keys; cdk deploy once per account, one after another, "+
-		"each with that account's own credentials (`AWS_SESSION_TOKEN` too), as a pipeline runs it: its figures are the sums of the %d runs.", n, n, n))
+		"each with that account's own credentials (`AWS_SESSION_TOKEN` too), as a pipeline runs it: its figures are the sums of the %d runs "+
+		"(its exit after the end: the sum of each run's).", n, n, n))
 	for k, scenario := range []string{"no-op", "one asset changed", "first deploy"} {
 		s.rows = append(s.rows, cdkRow{app: app, scenario: scenario, d: figs[0][k], c: figs[1][k]})
 	}
@@ -81,18 +82,26 @@ func (s *cdkBench) fleet(ctx context.Context) error {
 }
 
 // sequence runs argv once per environment, one after another, and sums
-// their wall times, round trips and calls into one figure.
+// their wall times, round trips, calls and exits after the end into one
+// figure.
 func (s *cdkBench) sequence(ctx context.Context, what string, envs [][]string, argv []string) (cdkFigure, error) {
 	var f cdkFigure
-	var wall, depth, calls int64
+	var wall, depth, calls, after int64
+	executed := false
 	for i, env := range envs {
 		r := s.w.runWith(ctx, env, argv...)
 		if err := check(r.runResult, fmt.Sprintf("%s (account %d)", what, i+1)); err != nil {
 			return f, err
 		}
 		wall, depth, calls = wall+int64(r.wall()), depth+int64(r.depth), calls+int64(len(r.calls))
+		if len(r.ops) > 0 {
+			after, executed = after+int64(r.afterOp), true
+		}
 	}
 	f.walls, f.depth, f.calls = append(f.walls, time.Duration(wall)), []int{int(depth)}, []int{int(calls)}
+	if executed {
+		f.after = []time.Duration{time.Duration(after)}
+	}
 	fmt.Fprintf(os.Stderr, "bench: %s: %s, %d calls, %d round trips in all (load %s)\n", what, secs(f.walls[0]), calls, depth, loadAverage())
 	return f, nil
 }
