@@ -43,6 +43,7 @@
     ExecuteChangeSet or on every later DescribeStacks.
 11. A role's inline policy from a template is returned by GetRolePolicy as
     the JSON document IAM returns, not moto's Python repr of it.
+The server ends when the process that started it ends.
 Then the unmodified server starts.
 """
 import copy
@@ -486,5 +487,26 @@ def _put_role_policy_as_json(self, policy_name, policy_json):
 
 iam_models.Role.put_policy = _put_role_policy_as_json
 
+
+
+def _exit_with_parent():
+    """Ends the server when the test binary that started it is gone (a
+    package without a TestMain that stops it, a test killed by its timeout),
+    so no emulator outlives its run."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 if __name__ == "__main__":
+    _exit_with_parent()
     sys.exit(main())
