@@ -105,7 +105,7 @@ func (b *bench) cdkSection(ctx context.Context) error {
 	fmt.Fprintf(&b.out, "\n## 9. CDK apps: deployer cdk deploy beside cdk deploy\n\n"+
 		"Apps synthesized with aws-cdk-lib 2.276.0 and plain `node`; accounts bootstrapped by the real `cdk bootstrap --trust %s`; "+
 		"both tools through the latency model of section 8 (every call %v plus up to %v, change sets computed in %v to %v, executions %v, "+
-		"the last resource %v before the stack), medians of %d runs (first deploys and the many-accounts part: one run each). "+
+		"the last resource %v before the stack), medians of %d runs (no-ops: %d; first deploys and the many-accounts part: one run each). "+
 		"Both tools get the same environment: the pipeline account's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`), `AWS_REGION`, "+
 		"`AWS_ENDPOINT_URL` (the model's proxy), `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` = /dev/null, a fresh `HOME`, and `CI=true` "+
 		"as CI systems set it; stdout discarded (cdk checks for new versions only on a terminal). Each acts through the bootstrap roles. "+
@@ -113,7 +113,7 @@ func (b *bench) cdkSection(ctx context.Context) error {
 		"Exit after the end: process exit minus the moment the model's last stack operation reached its final state, which does not depend "+
 		"on the change-set times the model drew (2 to 8 s each, different for each run and tool, so wall times of one run are noisy).\n\n"+
 		"| app | scenario | deployer cdk deploy | cdk deploy | cdk / deployer | exit after the end (deployer; cdk) | round trips (deployer; cdk) | calls (deployer; cdk) |\n|---|---|---|---|---|---|---|---|\n",
-		testenv.PipelineAcct, m.rtt, m.jitter, m.csMin, m.csMax, m.op, m.gap, max(m.runs, 1))
+		testenv.PipelineAcct, m.rtt, m.jitter, m.csMin, m.csMax, m.op, m.gap, max(m.runs, 1), 3*max(m.runs, 1))
 	parts := map[string]func(context.Context) error{"fn": s.fnStack, "five": s.fiveStacks, "fleet": s.fleet}
 	for _, p := range b.c.cdk.parts {
 		if err := parts[p](ctx); err != nil {
@@ -188,7 +188,9 @@ func (s *cdkBench) scenarios(ctx context.Context, app, v1, v2 string, extra []st
 		if figs[i][2], err = s.measure(ctx, t.name+" "+app+" first deploy", 1, func(int) []string { return t.argv(v1, extra) }, ""); err != nil {
 			return err
 		}
-		if figs[i][0], err = s.measure(ctx, t.name+" "+app+" no-op", runs, func(int) []string { return t.argv(v1, extra) }, app+", "+t.name); err != nil {
+		// No-ops are cheap and, at a tenth of a second, moved most by the
+		// other jobs on the machine: three times the runs.
+		if figs[i][0], err = s.measure(ctx, t.name+" "+app+" no-op", 3*runs, func(int) []string { return t.argv(v1, extra) }, app+", "+t.name); err != nil {
 			return err
 		}
 		change := func(k int) []string { return t.argv([]string{v2, v1}[k%2], extra) }
