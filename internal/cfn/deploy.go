@@ -220,6 +220,7 @@ func (r *Runner) deployOnce(ctx context.Context, o DeployOptions, token string) 
 func (r *Runner) execute(ctx context.Context, o DeployOptions, id, csID, token string, res *Result) (*Result, error) {
 	f := newFollower(r.CFN, id, r.printEvent)
 	f.ours = true
+	f.settle.expect(res.Changes)
 	if err := f.prime(ctx); err != nil {
 		return nil, err
 	}

@@ -33,7 +33,9 @@ type follower struct {
 	// deleting: the operation followed is a delete, so a stack that no
 	// longer exists has reached its goal.
 	deleting bool
-	print    func(types.StackEvent)
+	// settle tells when the stack's final status is imminent.
+	settle settling
+	print  func(types.StackEvent)
 }
 
 func newFollower(api API, stackID string, print func(types.StackEvent)) *follower {
@@ -75,6 +77,9 @@ func (f *follower) poll(ctx context.Context) (int, error) {
 			f.start = aws.ToTime(e.Timestamp)
 		}
 		f.events = append(f.events, e)
+		if aws.ToString(e.StackId) == f.root {
+			f.settle.saw(e)
+		}
 		if aws.ToString(e.ResourceType) == stackType {
 			phys := aws.ToString(e.PhysicalResourceId)
 			if phys == f.root {

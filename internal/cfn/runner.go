@@ -96,7 +96,7 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 		}
 		statusTick := n == 0 || terminal(f.rootStatus)
 		if !terminal(f.rootStatus) {
-			if err := clock.Sleep(ctx, b.Next(n > 0)); err != nil {
+			if err := clock.Sleep(ctx, f.settle.next(b, n > 0, f.rootStatus)); err != nil {
 				return nil, r.stopped(ctx, f, name, status, err)
 			}
 		}
@@ -132,7 +132,7 @@ func (r *Runner) follow(ctx context.Context, f *follower, name string) (*types.S
 			r.Log.Info().Str("stack", name).Str("status", status).
 				Str("elapsed", elapsed.Round(time.Second).String()).Msg("still waiting")
 		}
-		if err := clock.Sleep(ctx, b.Next(false)); err != nil {
+		if err := clock.Sleep(ctx, f.settle.next(b, false, f.rootStatus)); err != nil {
 			return nil, r.stopped(ctx, f, name, status, err)
 		}
 	}
