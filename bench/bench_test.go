@@ -11,11 +11,18 @@ import (
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
 
+// TestMain stops the shared emulator once every test is done (a test that
+// stopped it would leave the tests after it without one).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testenv.StopMoto()
+	os.Exit(code)
+}
+
 // TestSmoke runs the benchmark program end to end with tiny settings and
 // deployer alone, so it cannot rot between "make bench" runs.
 func TestSmoke(t *testing.T) {
 	testenv.StartMoto(t) // fails or skips with the harness's message when moto is missing
-	defer testenv.StopMoto()
 	out := filepath.Join(t.TempDir(), "results.md")
 	c := config{deployer: testenv.Binary(t), out: out, runs: 2, waits: []time.Duration{2 * time.Second}, waitRuns: 1, long: 3 * time.Second, smoke: true,
 		peerWaits: []time.Duration{2 * time.Second},

@@ -105,7 +105,7 @@ func (b *bench) cdkSection(ctx context.Context) error {
 	fmt.Fprintf(&b.out, "\n## 9. CDK apps: deployer cdk deploy beside cdk deploy\n\n"+
 		"Apps synthesized with aws-cdk-lib 2.276.0 and plain `node`; accounts bootstrapped by the real `cdk bootstrap --trust %s`; "+
 		"both tools through the latency model of section 8 (every call %v plus up to %v, change sets computed in %v to %v, executions %v, "+
-		"the last resource %v before the stack), medians of %d runs (no-ops: %d; first deploys and the many-accounts part: one run each). "+
+		"the last resource %v before the stack, each changed resource's events written by the model as CloudFormation writes them, which moto does not), medians of %d runs (no-ops: %d; first deploys and the many-accounts part: one run each). "+
 		"Both tools get the same environment: the pipeline account's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`), `AWS_REGION`, "+
 		"`AWS_ENDPOINT_URL` (the model's proxy), `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` = /dev/null, a fresh `HOME`, and `CI=true` "+
 		"as CI systems set it; stdout discarded (cdk checks for new versions only on a terminal). Each acts through the bootstrap roles. "+

@@ -16,18 +16,20 @@ import (
 // ChangeSetMax) before it reads CREATE_COMPLETE or FAILED and can be
 // executed; an execution lasts Operation, its events appearing one by one
 // over that time (stamped when they appear, as CloudFormation stamps them),
-// the last resource finishing Gap before the stack does. Stacks are told
-// apart by id, so many targets can run at once. The benchmark reads Ops to
-// know when each operation really ended.
+// the last resource finishing Gap before the stack does. moto writes only
+// the stack's own events; the model writes each changed resource's as
+// CloudFormation does, from the changes DescribeChangeSet listed
+// (model_resources.go). Stacks are told apart by id, so many targets can
+// run at once. The benchmark reads Ops to know when each operation really
+// ended.
 type Model struct {
 	RTT, Jitter                time.Duration
 	ChangeSetMin, ChangeSetMax time.Duration
 	Operation, Gap             time.Duration
 
-	mu    sync.Mutex
-	ready map[string]time.Time // change set ARN, or scope|stack|name -> computed at
-	stack map[string]string    // the same keys -> stack id
-	ops   map[string]*Op       // stack id -> its last operation
+	mu   sync.Mutex
+	sets map[string]*changeSet // change set ARN, or scope|stack|name
+	ops  map[string]*Op        // stack id -> its last operation
 }
 
 // Op is one execution as the model plays it.
@@ -37,6 +39,12 @@ type Op struct {
 	LastResource time.Time // the last resource's final event appears
 	Final        time.Time // the stack's final status and event appear
 	reveal       map[string]time.Time
+	// written are the events the model writes (resources, the stack's
+	// cleanup), oldest first; cleanup is when the stack enters
+	// UPDATE_COMPLETE_CLEANUP_IN_PROGRESS (zero: no cleanup phase).
+	written []writtenEvent
+	cleanup time.Time
+	token   string // the execution's ClientRequestToken
 }
 
 // Ops returns the operations started since the last Reset.
@@ -73,8 +81,8 @@ var (
 // pays the round trip.
 func (m *Model) Hook() Hook {
 	m.mu.Lock()
-	if m.ready == nil {
-		m.ready, m.stack, m.ops = map[string]time.Time{}, map[string]string{}, map[string]*Op{}
+	if m.sets == nil {
+		m.sets, m.ops = map[string]*changeSet{}, map[string]*Op{}
 	}
 	m.mu.Unlock()
 	return func(r *Request, forward func() *Response) *Response {
@@ -94,7 +102,7 @@ func (m *Model) Hook() Hook {
 		case "DescribeStacks":
 			return m.stacks(forward())
 		case "DescribeStackEvents":
-			return m.events(forward())
+			return m.events(r, forward())
 		}
 		return forward()
 	}
@@ -132,10 +140,11 @@ func (m *Model) created(r *Request, resp *Response) *Response {
 	if span > 0 {
 		at = at.Add(rand.N(span))
 	}
+	cs := &changeSet{ready: at, stackID: stackID, kind: r.Form.Get("ChangeSetType")}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, k := range []string{id, sessionScope(r) + "|" + stackNameOf(r.Form.Get("StackName")) + "|" + r.Form.Get("ChangeSetName")} {
-		m.ready[k], m.stack[k] = at, stackID
+		m.sets[k] = cs
 	}
 	return resp
 }
@@ -143,11 +152,15 @@ func (m *Model) created(r *Request, resp *Response) *Response {
 // computing shows a change set still being computed as AWS does: no
 // changes yet, not executable.
 func (m *Model) computing(r *Request, resp *Response) *Response {
+	m.capture(r, resp)
 	m.mu.Lock()
-	at, ok := m.ready[changeSetKey(r)]
+	cs := m.sets[changeSetKey(r)]
 	m.mu.Unlock()
-	left := time.Until(at)
-	if resp.Status != http.StatusOK || !ok || left <= 0 {
+	if cs == nil || resp.Status != http.StatusOK {
+		return resp
+	}
+	left := time.Until(cs.ready)
+	if left <= 0 {
 		return resp
 	}
 	status := "CREATE_IN_PROGRESS"
@@ -162,11 +175,15 @@ func (m *Model) computing(r *Request, resp *Response) *Response {
 }
 
 func (m *Model) execute(r *Request, arrived time.Time, forward func() *Response) *Response {
-	key := changeSetKey(r)
 	m.mu.Lock()
-	at, stackID := m.ready[key], m.stack[key]
+	cs := m.sets[changeSetKey(r)]
+	var set changeSet
+	if cs != nil {
+		set = *cs
+	}
 	m.mu.Unlock()
-	if time.Now().Before(at) {
+	stackID := set.stackID
+	if time.Now().Before(set.ready) {
 		return QueryError(http.StatusBadRequest, "InvalidChangeSetStatus",
 			"ChangeSet ["+r.Form.Get("ChangeSetName")+"] cannot be executed in its current status of [CREATE_IN_PROGRESS]")
 	}
@@ -175,8 +192,10 @@ func (m *Model) execute(r *Request, arrived time.Time, forward func() *Response)
 		return resp
 	}
 	final := arrived.Add(m.Operation)
+	op := &Op{StackID: stackID, Start: arrived, LastResource: final.Add(-m.Gap), Final: final, token: r.Form.Get("ClientRequestToken")}
+	op.write(set)
 	m.mu.Lock()
-	m.ops[stackID] = &Op{StackID: stackID, Start: arrived, LastResource: final.Add(-m.Gap), Final: final}
+	m.ops[stackID] = op
 	m.mu.Unlock()
 	return resp
 }

@@ -23,11 +23,16 @@ func (m *Model) stacks(resp *Response) *Response {
 				id = string(resp.Body[m[2]:m[3]])
 			}
 		}
-		if id == "" || m.running(id) == nil {
+		op := m.running(id)
+		if op == nil {
 			continue
 		}
+		status := string(resp.Body[st[2]:st[3]]) + "_IN_PROGRESS"
+		if status == "UPDATE_IN_PROGRESS" && !op.cleanup.IsZero() && !time.Now().Before(op.cleanup) {
+			status = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"
+		}
 		out.Write(resp.Body[last:st[0]])
-		out.WriteString("<StackStatus>" + string(resp.Body[st[2]:st[3]]) + "_IN_PROGRESS</StackStatus>")
+		out.WriteString("<StackStatus>" + status + "</StackStatus>")
 		last = st[1]
 	}
 	if last > 0 {
@@ -44,9 +49,12 @@ var (
 )
 
 // events shows an operation's events as they happen: each when its time
-// comes, stamped with that time. moto makes them all at once when the
-// change set executes.
-func (m *Model) events(resp *Response) *Response {
+// comes, stamped with that time, with the execution's ClientRequestToken
+// (the API reference: "All events triggered by a given stack operation are
+// assigned the same client request token"). moto makes them all at once
+// when the change set executes, the stack's own only; the resources' are
+// the model's (withWritten).
+func (m *Model) events(r *Request, resp *Response) *Response {
 	if resp.Status != 200 {
 		return resp
 	}
@@ -70,9 +78,25 @@ func (m *Model) events(resp *Response) *Response {
 		case now.Before(at):
 			return nil
 		}
-		return timestampPattern.ReplaceAll(ev, []byte("<Timestamp>"+at.UTC().Format("2006-01-02T15:04:05.000Z")+"</Timestamp>"))
+		ev = timestampPattern.ReplaceAll(ev, []byte("<Timestamp>"+at.UTC().Format("2006-01-02T15:04:05.000Z")+"</Timestamp>"))
+		if token := m.tokenOf(ev); token != "" && !bytes.Contains(ev, []byte("<ClientRequestToken>")) {
+			ev = append(ev[:len(ev)-len("</member>"):len(ev)-len("</member>")], "<ClientRequestToken>"+token+"</ClientRequestToken></member>"...)
+		}
+		return ev
 	})
+	resp.Body = m.withWritten(r, resp.Body, now)
 	return resp
+}
+
+// tokenOf is the ClientRequestToken of the operation ev belongs to.
+func (m *Model) tokenOf(ev []byte) string {
+	op, _ := m.opOf(ev)
+	if op == nil {
+		return ""
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return op.token
 }
 
 // opOf returns the operation an event belongs to, nil for history.
@@ -92,7 +116,7 @@ func (m *Model) opOf(ev []byte) (*Op, string) {
 	if op == nil {
 		return nil, ""
 	}
-	if _, known := op.reveal[eventID]; !known && (err != nil || when.Before(op.Start.Add(-time.Second))) {
+	if _, known := op.reveal[eventID]; !known && (err != nil || when.Before(op.Start)) {
 		return nil, ""
 	}
 	return op, eventID
@@ -100,9 +124,11 @@ func (m *Model) opOf(ev []byte) (*Op, string) {
 
 // schedule gives each event of an operation, the first time it is seen,
 // the moment it appears: the stack's own final event at Final, the others
-// in the order they came, evenly up to LastResource. moto makes them all at
-// once, so the first answer after the execution holds them all; one seen
-// only later appears at Final.
+// in the order they came, evenly up to LastResource, or all at Start when
+// the model writes the resources' events (those come after the stack's
+// *_IN_PROGRESS, as in CloudFormation). moto makes them all at once, so the
+// first answer after the execution holds them all; one seen only later
+// appears at Final.
 func (m *Model) schedule(op *Op, evs [][]byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -130,6 +156,9 @@ func (m *Model) schedule(op *Op, evs [][]byte) {
 	span := op.LastResource.Sub(op.Start)
 	for i, id := range steps {
 		op.reveal[id] = op.Start.Add(span * time.Duration(i+1) / time.Duration(len(steps)))
+		if len(op.written) > 0 {
+			op.reveal[id] = op.Start
+		}
 	}
 }
 
