@@ -65,8 +65,8 @@ func TestModelWritesEachCreatedResourcesEvents(t *testing.T) {
 				aws.ToString(e.ClientRequestToken))
 		}
 	}
-	if n := w.appearances(polls); n < 4 {
-		t.Errorf("the operation's events appeared in %d polls, want them one by one (at least 4)", n)
+	if n := w.appearances(polls); n < 3 {
+		t.Errorf("the operation's events appeared in %d polls, want them one by one (at least 3)", n)
 	}
 }
 
