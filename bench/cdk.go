@@ -17,6 +17,7 @@ type cdkConfig struct {
 	parts       []string // "fn", "five", "fleet"
 	concurrency int      // --concurrency of both tools for the five-stack app
 	accounts    int      // targets of the fleet part
+	noopOnly    bool     // report no-ops alone
 }
 
 // cdkTargetAcct is where the pinned apps go.
@@ -193,12 +194,18 @@ func (s *cdkBench) scenarios(ctx context.Context, app, v1, v2 string, extra []st
 		if figs[i][0], err = s.measure(ctx, t.name+" "+app+" no-op", 3*runs, func(int) []string { return t.argv(v1, extra) }, app+", "+t.name); err != nil {
 			return err
 		}
+		if s.b.c.cdk.noopOnly {
+			continue
+		}
 		change := func(k int) []string { return t.argv([]string{v2, v1}[k%2], extra) }
 		if figs[i][1], err = s.measure(ctx, t.name+" "+app+" asset change", runs, change, ""); err != nil {
 			return err
 		}
 	}
 	for k, scenario := range []string{"no-op", "one asset changed", "first deploy"} {
+		if k > 0 && s.b.c.cdk.noopOnly {
+			break
+		}
 		s.rows = append(s.rows, cdkRow{app: app, scenario: scenario, d: figs[0][k], c: figs[1][k]})
 	}
 	return nil

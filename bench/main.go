@@ -66,6 +66,7 @@ func main() {
 	parts := flag.String("cdk-parts", "fn,five,fleet", "section 9: the test app's FnStack (fn), the five-stack app (five), one agnostic stack to many accounts (fleet); -model-runs sets the runs")
 	flag.IntVar(&c.cdk.concurrency, "cdk-concurrency", 5, "section 9: --concurrency of both tools for the five-stack app")
 	flag.IntVar(&c.cdk.accounts, "cdk-accounts", 12, "section 9: accounts of the fleet part")
+	flag.BoolVar(&c.cdk.noopOnly, "cdk-noop-only", false, "section 9: report the no-ops alone (the first deploy that sets them up still runs), for quick comparisons of start-up work")
 	flag.Parse()
 	outSet := false
 	flag.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "out" })

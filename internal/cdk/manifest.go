@@ -6,6 +6,7 @@
 package cdk
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,8 +92,8 @@ func readManifest(dir string) (*manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
+	m, err := decodeManifest(b)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	major, err := strconv.Atoi(strings.SplitN(m.Version, ".", 2)[0])
@@ -110,34 +111,77 @@ func readManifest(dir string) (*manifest, error) {
 		return nil, fmt.Errorf("%s: context lookups are pending (%s): the assembly is not deployable (expected cdk synth run with credentials or cdk.context.json filled, in the build stage)",
 			name, strings.Join(keys, ", "))
 	}
-	m.order, err = artifactOrder(b)
-	return &m, err
+	return m, nil
 }
 
-// artifactOrder lists the artifact ids in the order the file has them: Go
-// maps forget it, and the CLI deploys independent stacks in that order.
-func artifactOrder(b []byte) ([]string, error) {
-	var raw struct {
-		Artifacts json.RawMessage `json:"artifacts"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil || len(raw.Artifacts) == 0 {
+// decodeManifest reads manifest.json in one pass, keeping the artifact ids
+// in the order the file has them: Go maps forget it, and the CLI deploys
+// independent stacks in that order. One pass matters: the artifacts'
+// metadata make the file tens of kilobytes, and every run reads it before
+// its first call.
+func decodeManifest(b []byte) (*manifest, error) {
+	m := &manifest{Artifacts: map[string]manifestArtifact{}}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := delim(dec, '{'); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw.Artifacts)))
-	if _, err := dec.Token(); err != nil { // {
-		return nil, err
-	}
-	var ids []string
 	for dec.More() {
-		tok, err := dec.Token()
+		key, err := dec.Token()
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, tok.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
+		switch key {
+		case "version":
+			err = dec.Decode(&m.Version)
+		case "missing":
+			err = dec.Decode(&m.Missing)
+		case "artifacts":
+			err = m.decodeArtifacts(dec)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%v: %w", key, err)
 		}
 	}
-	return ids, nil
+	return m, delim(dec, '}')
+}
+
+func (m *manifest) decodeArtifacts(dec *json.Decoder) error {
+	if !dec.More() {
+		return nil
+	}
+	tok, err := dec.Token()
+	if err != nil || tok == nil { // null: no artifacts
+		return err
+	}
+	if tok != json.Delim('{') {
+		return fmt.Errorf("%v is not an object", tok)
+	}
+	for dec.More() {
+		id, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var a manifestArtifact
+		if err := dec.Decode(&a); err != nil {
+			return fmt.Errorf("%v: %w", id, err)
+		}
+		m.Artifacts[id.(string)] = a
+		m.order = append(m.order, id.(string))
+	}
+	return delim(dec, '}')
+}
+
+// delim reads the next token, which must be d.
+func delim(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return fmt.Errorf("found %v where %v was expected", tok, d)
+	}
+	return nil
 }
