@@ -52,6 +52,7 @@ type Publisher struct {
 
 	mu      sync.Mutex
 	buckets map[string]*bucketOnce
+	refused map[string]bool // deploy role|region|bucket: may not read it (exists)
 }
 
 type bucketOnce struct {
@@ -144,17 +145,13 @@ func (p *Publisher) Publish(ctx context.Context, stacks []*Stack, ready func(con
 
 // file publishes one file asset to one bucket with the destination's role
 // (the file-publishing role of the bootstrap). An object already there costs
-// one HeadObject: the bucket's location and encryption are read, and the
-// asset zipped, only when it must be uploaded.
+// one HeadObject (exists): the bucket's location and encryption are read,
+// and the asset zipped, only when it must be uploaded.
 func (p *Publisher) file(ctx context.Context, j fileJob, ready func(context.Context) error) (Published, error) {
 	d := j.dest
 	res := Published{Stack: j.stack.DisplayName, Asset: j.asset.DisplayName, Location: "s3://" + d.Bucket + "/" + d.Key}
 	owner := j.stack.Environment.Account
-	cfg, err := p.Access.Config(ctx, d.RoleARN, d.ExternalID, d.Region)
-	if err != nil {
-		return res, fmt.Errorf("asset %s of %s: %w", j.asset.DisplayName, j.stack.DisplayName, err)
-	}
-	head, err := p.s3(cfg).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(d.Bucket), Key: aws.String(d.Key), ExpectedBucketOwner: aws.String(owner)})
+	head, err := p.exists(ctx, j)
 	if err == nil {
 		res.Bytes = aws.ToInt64(head.ContentLength)
 		p.Log.Info().Str("asset", j.asset.DisplayName).Str("stack", j.stack.DisplayName).Str("object", res.Location).
