@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/deployer-dev/deployer/internal/logx"
+	_ "github.com/deployer-dev/deployer/internal/startup" // before the SDK's tables: see the package
 )
 
 func main() {
