@@ -105,7 +105,7 @@ func (b *bench) cdkSection(ctx context.Context) error {
 	m := b.c.model
 	fmt.Fprintf(&b.out, "\n## 9. CDK apps: deployer cdk deploy beside cdk deploy\n\n"+
 		"Apps synthesized with aws-cdk-lib 2.276.0 and plain `node`; accounts bootstrapped by the real `cdk bootstrap --trust %s`; "+
-		"both tools through the latency model of section 8 (every call %v plus up to %v, change sets computed in %v to %v, executions %v, "+
+		"both tools through the latency model of section 8 (%s, change sets computed in %v to %v, executions %v, "+
 		"the last resource %v before the stack, each changed resource's events written by the model as CloudFormation writes them, which moto does not), medians of %d runs (no-ops: %d; first deploys and the many-accounts part: one run each). "+
 		"Both tools get the same environment: the pipeline account's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`), `AWS_REGION`, "+
 		"`AWS_ENDPOINT_URL` (the model's proxy), `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` = /dev/null, a fresh `HOME`, and `CI=true` "+
@@ -114,7 +114,7 @@ func (b *bench) cdkSection(ctx context.Context) error {
 		"Exit after the end: process exit minus the moment the model's last stack operation reached its final state, which does not depend "+
 		"on the change-set times the model drew (2 to 8 s each, different for each run and tool, so wall times of one run are noisy).\n\n"+
 		"| app | scenario | deployer cdk deploy | cdk deploy | cdk / deployer | exit after the end (deployer; cdk) | round trips (deployer; cdk) | calls (deployer; cdk) |\n|---|---|---|---|---|---|---|---|\n",
-		testenv.PipelineAcct, m.rtt, m.jitter, m.csMin, m.csMax, m.op, m.gap, max(m.runs, 1), 3*max(m.runs, 1))
+		testenv.PipelineAcct, m.calls(), m.csMin, m.csMax, m.op, m.gap, max(m.runs, 1), 3*max(m.runs, 1))
 	parts := map[string]func(context.Context) error{"fn": s.fnStack, "five": s.fiveStacks, "fleet": s.fleet}
 	for _, p := range b.c.cdk.parts {
 		if err := parts[p](ctx); err != nil {
@@ -130,8 +130,8 @@ func (b *bench) cdkSection(ctx context.Context) error {
 		fmt.Fprintf(&b.out, "\n%s\n", strings.Join(s.about, "\n\n"))
 	}
 	if len(s.notes) > 0 {
-		fmt.Fprintf(&b.out, "\nWhere a no-op's time goes (medians, from the proxy's timestamps; the emulator's share is its own time to answer, "+
-			"the model's round trip excluded):\n\n%s\n", strings.Join(s.notes, "\n"))
+		fmt.Fprintf(&b.out, "\nWhere a no-op's time goes (medians, from the proxy's timestamps; the emulator's share is its own time to answer, %s):\n\n%s\n",
+			map[bool]string{true: "inside the round trip", false: "on top of the model's round trip"}[m.inside], strings.Join(s.notes, "\n"))
 	}
 	fmt.Fprintf(&b.out, "\nLoad average (1, 5, 15 min) on %d CPUs: %s.\n", cpus(), strings.Join(s.load, "; "))
 	b.cdkRows = s.rows

@@ -59,6 +59,7 @@ func main() {
 	flag.DurationVar(&c.model.csMin, "model-cs-min", c.model.csMin, "latency model: shortest change-set computation")
 	flag.DurationVar(&c.model.csMax, "model-cs-max", c.model.csMax, "latency model: longest change-set computation")
 	flag.DurationVar(&c.model.op, "model-op", c.model.op, "latency model: how long an execution takes")
+	flag.BoolVar(&c.model.inside, "model-emulator-inside", c.model.inside, "latency model: the emulator's own time counts inside each call's round trip (false: on top of it, as before 2026-12-04)")
 	flag.IntVar(&c.model.runs, "model-runs", c.model.runs, "latency model: runs of each tool and scenario (the median is reported)")
 	fleet := flag.String("model-targets", "12,100", "latency model: fan-out sizes")
 	flag.IntVar(&c.model.concurrency, "model-concurrency", c.model.concurrency, "latency model: fan-out concurrency")

@@ -17,6 +17,7 @@ type modelConfig struct {
 	rtt, jitter  time.Duration
 	csMin, csMax time.Duration
 	op, gap      time.Duration
+	inside       bool // the emulator's own time counts inside each round trip (testenv.Model.EmulatorInside)
 	runs         int
 	targets      []int // fan-out sizes
 	concurrency  int
@@ -27,7 +28,16 @@ type modelConfig struct {
 // finishes 0.5 s before the stack.
 func defaultModel() modelConfig {
 	return modelConfig{rtt: 40 * time.Millisecond, jitter: 10 * time.Millisecond, csMin: 2 * time.Second, csMax: 8 * time.Second,
-		op: 5 * time.Second, gap: 500 * time.Millisecond, runs: 5, targets: []int{12, 100}, concurrency: 20}
+		op: 5 * time.Second, gap: 500 * time.Millisecond, inside: true, runs: 5, targets: []int{12, 100}, concurrency: 20}
+}
+
+// calls says what a call costs under the model, for the sections' text.
+func (c modelConfig) calls() string {
+	if c.inside {
+		return fmt.Sprintf("every call %v plus up to %v in all, the emulator's own time inside it (a service's processing is part of a real call's latency, "+
+			"and AWS's services answer one client's concurrent calls side by side, where the emulator takes them one at a time)", c.rtt, c.jitter)
+	}
+	return fmt.Sprintf("every call %v plus up to %v, the emulator's own time on top", c.rtt, c.jitter)
 }
 
 // modelRun is one timed run under the model with what the proxy and the
@@ -52,7 +62,7 @@ type modelWorld struct {
 
 func (b *bench) newModelWorld() (*modelWorld, func(), error) {
 	c := b.c.model
-	m := &testenv.Model{RTT: c.rtt, Jitter: c.jitter, ChangeSetMin: c.csMin, ChangeSetMax: c.csMax, Operation: c.op, Gap: c.gap}
+	m := &testenv.Model{RTT: c.rtt, Jitter: c.jitter, ChangeSetMin: c.csMin, ChangeSetMax: c.csMax, Operation: c.op, Gap: c.gap, EmulatorInside: c.inside}
 	p, stop := testenv.StartProxy(b.moto.URL)
 	p.Handle(m.Hook())
 	dir := filepath.Join(b.dir, "model")

@@ -19,7 +19,7 @@ func (b *bench) modelSection(ctx context.Context) error {
 	}
 	defer stop()
 	fmt.Fprintf(&b.out, "\n## 8. Under a latency model: round trips, change sets and events that take time\n\n"+
-		"A proxy of its own in front of the emulator plays AWS's timing (`internal/testenv/model.go`): every call answers after %v plus up to %v; "+
+		"A proxy of its own in front of the emulator plays AWS's timing (`internal/testenv/model.go`): %s; "+
 		"a change set reads CREATE_PENDING, then CREATE_IN_PROGRESS, for %v to %v (drawn per change set) before it is CREATE_COMPLETE (or FAILED) and executable; "+
 		"an execution takes %v, its events appearing one by one over that time and stamped when they appear, the last resource completing %v before the stack; "+
 		"moto writes only the stack's own events, so the model writes each changed resource's as CloudFormation does (`*_IN_PROGRESS`, then the final event; "+
@@ -28,7 +28,7 @@ func (b *bench) modelSection(ctx context.Context) error {
 		"after last resource / after stack = process exit minus the moment the model shows the last resource's / the stack's final event. "+
 		"deployer acts through `--role-arn` (AssumeRole is on its path); aws-cli and sam act with the pipeline's keys. Figures are medians of %d runs; ranges where runs differed.\n\n"+
 		"| scenario | tool | median wall time | round trips | calls | exit after last resource | exit after stack | peak RSS | runs |\n|---|---|---|---|---|---|---|---|---|\n",
-		c.rtt, c.jitter, c.csMin, c.csMax, c.op, c.gap, c.runs)
+		c.calls(), c.csMin, c.csMax, c.op, c.gap, c.runs)
 	var rows []modelRow
 	for _, t := range b.modelTools() {
 		rs, err := b.modelScenarios(ctx, w, t)
