@@ -14,10 +14,11 @@ import (
 
 // cdkConfig says which parts of section 9 run, and how.
 type cdkConfig struct {
-	parts       []string // "fn", "five", "fleet"
-	concurrency int      // --concurrency of both tools for the five-stack app
-	accounts    int      // targets of the fleet part
-	noopOnly    bool     // report no-ops alone
+	parts       []string      // "fn", "five", "fleet"
+	concurrency int           // --concurrency of both tools for the five-stack app
+	accounts    int           // targets of the fleet part
+	noopOnly    bool          // report no-ops alone
+	opMax       time.Duration // executions last the model's op up to this, drawn
 }
 
 // cdkTargetAcct is where the pinned apps go.
@@ -97,6 +98,7 @@ func (b *bench) cdkSection(ctx context.Context) error {
 	}
 	defer stop()
 	s.w = w
+	w.m.OperationMax = b.c.cdk.opMax
 	w.proxy.Handle(s.emu.hook())
 	// CI=true as CI systems set it: cdk then neither refreshes nor prints
 	// its notices; deployer does not read it.
@@ -105,7 +107,8 @@ func (b *bench) cdkSection(ctx context.Context) error {
 	m := b.c.model
 	fmt.Fprintf(&b.out, "\n## 9. CDK apps: deployer cdk deploy beside cdk deploy\n\n"+
 		"Apps synthesized with aws-cdk-lib 2.276.0 and plain `node`; accounts bootstrapped by the real `cdk bootstrap --trust %s`; "+
-		"both tools through the latency model of section 8 (%s, change sets computed in %v to %v, executions %v, "+
+		"both tools through the latency model of section 8 (%s, change sets computed in %v to %v, executions %v to %v drawn per execution "+
+		"(cdk deploy reads the stack every 5 s, so one fixed length would line its reads up with every end), "+
 		"the last resource %v before the stack, each changed resource's events written by the model as CloudFormation writes them, which moto does not), medians of %d runs (no-ops: %d; first deploys and the many-accounts part: one run each). "+
 		"Both tools get the same environment: the pipeline account's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`), `AWS_REGION`, "+
 		"`AWS_ENDPOINT_URL` (the model's proxy), `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` = /dev/null, a fresh `HOME`, and `CI=true` "+
@@ -114,7 +117,7 @@ func (b *bench) cdkSection(ctx context.Context) error {
 		"Exit after the end: process exit minus the moment the model's last stack operation reached its final state, which does not depend "+
 		"on the change-set times the model drew (2 to 8 s each, different for each run and tool, so wall times of one run are noisy).\n\n"+
 		"| app | scenario | deployer cdk deploy | cdk deploy | cdk / deployer | exit after the end (deployer; cdk) | round trips (deployer; cdk) | calls (deployer; cdk) |\n|---|---|---|---|---|---|---|---|\n",
-		testenv.PipelineAcct, m.calls(), m.csMin, m.csMax, m.op, m.gap, max(m.runs, 1), 3*max(m.runs, 1))
+		testenv.PipelineAcct, m.calls(), m.csMin, m.csMax, m.op, max(m.op, b.c.cdk.opMax), m.gap, max(m.runs, 1), 3*max(m.runs, 1))
 	parts := map[string]func(context.Context) error{"fn": s.fnStack, "five": s.fiveStacks, "fleet": s.fleet}
 	for _, p := range b.c.cdk.parts {
 		if err := parts[p](ctx); err != nil {

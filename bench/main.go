@@ -67,6 +67,7 @@ func main() {
 	parts := flag.String("cdk-parts", "fn,five,fleet", "section 9: the test app's FnStack (fn), the five-stack app (five), one agnostic stack to many accounts (fleet); -model-runs sets the runs")
 	flag.IntVar(&c.cdk.concurrency, "cdk-concurrency", 5, "section 9: --concurrency of both tools for the five-stack app")
 	flag.IntVar(&c.cdk.accounts, "cdk-accounts", 12, "section 9: accounts of the fleet part")
+	flag.DurationVar(&c.cdk.opMax, "cdk-op-max", 15*time.Second, "section 9: executions last -model-op up to this, drawn per execution (cdk deploy reads a stack every 5 s)")
 	flag.BoolVar(&c.cdk.noopOnly, "cdk-noop-only", false, "section 9: report the no-ops alone (the first deploy that sets them up still runs), for quick comparisons of start-up work")
 	flag.Parse()
 	outSet := false

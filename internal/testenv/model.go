@@ -14,7 +14,8 @@ import (
 // change set is computed for a while (CREATE_PENDING, then
 // CREATE_IN_PROGRESS, for a time drawn between ChangeSetMin and
 // ChangeSetMax) before it reads CREATE_COMPLETE or FAILED and can be
-// executed; an execution lasts Operation, its events appearing one by one
+// executed; an execution lasts Operation (or a time drawn up to
+// OperationMax), its events appearing one by one
 // over that time (stamped when they appear, as CloudFormation stamps them),
 // the last resource finishing Gap before the stack does. moto writes only
 // the stack's own events; the model writes each changed resource's as
@@ -26,6 +27,10 @@ type Model struct {
 	RTT, Jitter                time.Duration
 	ChangeSetMin, ChangeSetMax time.Duration
 	Operation, Gap             time.Duration
+	// OperationMax, when above Operation, makes each execution last a time
+	// drawn between the two, so that no client's poll interval lines up
+	// with every operation's end.
+	OperationMax time.Duration
 	// EmulatorInside counts the emulator's own time inside each round trip,
 	// as a real service's processing is part of its latency: half the trip
 	// to get there, the emulator's answer, then what is left of the trip
@@ -211,7 +216,11 @@ func (m *Model) execute(r *Request, arrived time.Time, forward func() *Response)
 	if resp.Status != http.StatusOK || stackID == "" {
 		return resp
 	}
-	final := arrived.Add(m.Operation)
+	took := m.Operation
+	if span := m.OperationMax - m.Operation; span > 0 {
+		took += rand.N(span)
+	}
+	final := arrived.Add(took)
 	op := &Op{StackID: stackID, Start: arrived, LastResource: final.Add(-m.Gap), Final: final, token: r.Form.Get("ClientRequestToken")}
 	op.write(set)
 	m.mu.Lock()

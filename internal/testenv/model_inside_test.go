@@ -1,8 +1,10 @@
 package testenv
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -57,5 +59,33 @@ func TestModelCountsTheEmulatorInsideTheRoundTrip(t *testing.T) {
 	}
 	if w := slowest(false); w < rtt+55*time.Millisecond {
 		t.Errorf("emulator on top: the slowest of four calls took %v, want the trip plus the three answers before it (%v or more)", w, rtt+60*time.Millisecond)
+	}
+}
+
+// TestModelDrawsEachOperationsLength: with OperationMax, executions last
+// between Operation and OperationMax, not all the same, so that a client
+// polling every 5 s is not lined up with every end.
+func TestModelDrawsEachOperationsLength(t *testing.T) {
+	m := &Model{Operation: time.Second, OperationMax: 3 * time.Second}
+	m.Hook() // makes the model's maps
+	lengths := map[time.Duration]bool{}
+	for i := range 20 {
+		arn := fmt.Sprintf("arn:aws:cloudformation:us-east-1:222222222222:changeSet/cs/%d", i)
+		stack := fmt.Sprintf("arn:aws:cloudformation:us-east-1:222222222222:stack/s%d/%d", i, i)
+		r := &Request{Action: "ExecuteChangeSet", Form: url.Values{"ChangeSetName": {arn}}, HTTP: httptest.NewRequest(http.MethodPost, "/", nil)}
+		m.created(r, &Response{Status: http.StatusOK, Body: []byte("<Id>" + arn + "</Id><StackId>" + stack + "</StackId>")})
+		m.execute(r, time.Now(), func() *Response { return &Response{Status: http.StatusOK} })
+		op := m.ops[stack]
+		if op == nil {
+			t.Fatalf("execution %d: no operation", i)
+		}
+		d := op.Final.Sub(op.Start)
+		if d < time.Second || d >= 3*time.Second {
+			t.Errorf("execution %d lasts %v, want 1 s to 3 s", i, d)
+		}
+		lengths[d] = true
+	}
+	if len(lengths) < 10 {
+		t.Errorf("%d different lengths in 20 executions, want them drawn", len(lengths))
 	}
 }
