@@ -17,24 +17,14 @@ import (
 	"github.com/deployer-dev/deployer/internal/artifact"
 )
 
-// roleNamed is an Access whose configs carry the role in AppID, so the S3
-// fake knows who calls.
-type roleNamed struct {
-	mu      sync.Mutex
-	assumed []string
-}
-
-func (r *roleNamed) Config(_ context.Context, role, _, region string) (aws.Config, error) {
+// distinctRoles lists the roles r was asked for, without their regions.
+func distinctRoles(r *roles) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.assumed = append(r.assumed, role)
-	return aws.Config{Region: region, AppID: role}, nil
-}
-
-func (r *roleNamed) roles() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := slices.Clone(r.assumed)
+	var out []string
+	for _, a := range r.assumed {
+		out = append(out, a[:strings.LastIndex(a, "@")])
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
@@ -65,12 +55,12 @@ func TestExistenceIsCheckedAsTheDeployRole(t *testing.T) {
 	fn := a.Stack("FnStack")
 	isFileRole := func(role string) bool { return strings.Contains(role, "file-publishing-role") }
 	bucket := &bucketFake{objects: map[string][]byte{}}
-	r := &roleNamed{}
+	r := &roles{}
 	p := &Publisher{Access: r, Log: zerolog.Nop(), NewS3: func(aws.Config) artifact.S3API { return bucket }}
 	if _, err := p.Publish(context.Background(), []*Stack{fn}, nil); err != nil || len(bucket.puts) != 3 {
 		t.Fatalf("first publish: err %v, puts %v; want the 3 assets put", err, bucket.puts)
 	}
-	if got := r.roles(); !slices.ContainsFunc(got, isFileRole) {
+	if got := distinctRoles(r); !slices.ContainsFunc(got, isFileRole) {
 		t.Errorf("roles %v: the uploads were not made as the file-publishing role", got)
 	}
 	r.assumed = nil
@@ -78,12 +68,12 @@ func TestExistenceIsCheckedAsTheDeployRole(t *testing.T) {
 	if err != nil || len(got) != 3 || got[0].Uploaded {
 		t.Fatalf("second publish: err %v, %+v; want the 3 assets found", err, got)
 	}
-	if roles := r.roles(); len(roles) != 1 || roles[0] != fn.DeployRoleARN {
+	if roles := distinctRoles(r); len(roles) != 1 || roles[0] != fn.DeployRoleARN {
 		t.Errorf("roles %v for assets already published, want the deploy role %s alone", roles, fn.DeployRoleARN)
 	}
 
 	deny := &denyingS3{}
-	r = &roleNamed{}
+	r = &roles{}
 	p = &Publisher{Access: r, Log: zerolog.Nop(), Concurrency: 1, NewS3: func(cfg aws.Config) artifact.S3API {
 		if cfg.AppID == fn.DeployRoleARN {
 			return deny
@@ -94,7 +84,7 @@ func TestExistenceIsCheckedAsTheDeployRole(t *testing.T) {
 	if err != nil || len(got) != 3 || got[0].Uploaded {
 		t.Fatalf("deploy role refused: err %v, %+v; want the 3 assets found as the file-publishing role", err, got)
 	}
-	if !slices.ContainsFunc(r.roles(), isFileRole) || deny.heads != 1 {
-		t.Errorf("deploy role refused: roles %v, %d refused HeadObjects; want the file-publishing role asked and one refusal for the bucket", r.roles(), deny.heads)
+	if !slices.ContainsFunc(distinctRoles(r), isFileRole) || deny.heads != 1 {
+		t.Errorf("deploy role refused: roles %v, %d refused HeadObjects; want the file-publishing role asked and one refusal for the bucket", distinctRoles(r), deny.heads)
 	}
 }

@@ -72,7 +72,7 @@ func (r *roles) Config(_ context.Context, role, _, region string) (aws.Config, e
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.assumed = append(r.assumed, role+"@"+region)
-	return aws.Config{Region: region}, nil
+	return aws.Config{Region: region, AppID: role}, nil // AppID: an S3 fake knows who calls
 }
 
 // TestPublishOnceUnderTheManifestKey: the real app's assets, placed in an
