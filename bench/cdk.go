@@ -109,13 +109,14 @@ func (b *bench) cdkSection(ctx context.Context) error {
 		"Apps synthesized with aws-cdk-lib 2.276.0 and plain `node`; accounts bootstrapped by the real `cdk bootstrap --trust %s`; "+
 		"both tools through the latency model of section 8 (%s, change sets computed in %v to %v, executions %v to %v drawn per execution "+
 		"(cdk deploy reads the stack every 5 s, so one fixed length would line its reads up with every end), "+
-		"the last resource %v before the stack, each changed resource's events written by the model as CloudFormation writes them, which moto does not), medians of %d runs (no-ops: %d; first deploys and the many-accounts part: one run each). "+
+		"the last resource %v before the stack, each changed resource's events written by the model as CloudFormation writes them, which moto does not), medians of %d runs (no-ops: %d; first deploys and the many-accounts part: one run each); "+
+		"the model is seeded per run, so each tool's k-th run waits for the same drawn change-set and execution times (paired runs: their difference is the tools'). "+
 		"Both tools get the same environment: the pipeline account's keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`), `AWS_REGION`, "+
 		"`AWS_ENDPOINT_URL` (the model's proxy), `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` = /dev/null, a fresh `HOME`, and `CI=true` "+
 		"as CI systems set it; stdout discarded (cdk checks for new versions only on a terminal). Each acts through the bootstrap roles. "+
 		"Round trips: the longest chain of calls each sent after the one before it was answered. "+
 		"Exit after the end: process exit minus the moment the model's last stack operation reached its final state, which does not depend "+
-		"on the change-set times the model drew (2 to 8 s each, different for each run and tool, so wall times of one run are noisy).\n\n"+
+		"on the times the model drew.\n\n"+
 		"| app | scenario | deployer cdk deploy | cdk deploy | cdk / deployer | exit after the end (deployer; cdk) | round trips (deployer; cdk) | calls (deployer; cdk) |\n|---|---|---|---|---|---|---|---|\n",
 		testenv.PipelineAcct, m.calls(), m.csMin, m.csMax, m.op, max(m.op, b.c.cdk.opMax), m.gap, max(m.runs, 1), 3*max(m.runs, 1))
 	parts := map[string]func(context.Context) error{"fn": s.fnStack, "five": s.fiveStacks, "fleet": s.fleet}
@@ -189,19 +190,19 @@ func (s *cdkBench) scenarios(ctx context.Context, app, v1, v2 string, extra []st
 			return err
 		}
 		var err error
-		if figs[i][2], err = s.measure(ctx, t.name+" "+app+" first deploy", 1, func(int) []string { return t.argv(v1, extra) }, ""); err != nil {
+		if figs[i][2], err = s.measure(ctx, t.name+" "+app+" first deploy", seedFirst, 1, func(int) []string { return t.argv(v1, extra) }, ""); err != nil {
 			return err
 		}
 		// No-ops are cheap and, at a tenth of a second, moved most by the
 		// other jobs on the machine: three times the runs.
-		if figs[i][0], err = s.measure(ctx, t.name+" "+app+" no-op", 3*runs, func(int) []string { return t.argv(v1, extra) }, app+", "+t.name); err != nil {
+		if figs[i][0], err = s.measure(ctx, t.name+" "+app+" no-op", seedNoop, 3*runs, func(int) []string { return t.argv(v1, extra) }, app+", "+t.name); err != nil {
 			return err
 		}
 		if s.b.c.cdk.noopOnly {
 			continue
 		}
 		change := func(k int) []string { return t.argv([]string{v2, v1}[k%2], extra) }
-		if figs[i][1], err = s.measure(ctx, t.name+" "+app+" asset change", runs, change, ""); err != nil {
+		if figs[i][1], err = s.measure(ctx, t.name+" "+app+" asset change", seedChange, runs, change, ""); err != nil {
 			return err
 		}
 	}
@@ -214,13 +215,24 @@ func (s *cdkBench) scenarios(ctx context.Context, app, v1, v2 string, extra []st
 	return nil
 }
 
-// measure runs argv(k) n times; with note set, each run's time is split
-// by its calls and the medians kept as a note.
-func (s *cdkBench) measure(ctx context.Context, what string, n int, argv func(k int) []string, note string) (cdkFigure, error) {
+// Seeds of the model's change-set and execution times, per scenario: run
+// k of each tool draws from seed+k, so the two tools' runs are paired (the
+// same waits), and their difference is the tools' own.
+const (
+	seedFirst uint64 = 100 * (iota + 1)
+	seedNoop
+	seedChange
+)
+
+// measure runs argv(k) n times, run k with the model seeded at seed+k;
+// with note set, each run's time is split by its calls and the medians
+// kept as a note.
+func (s *cdkBench) measure(ctx context.Context, what string, seed uint64, n int, argv func(k int) []string, note string) (cdkFigure, error) {
 	var f cdkFigure
 	var ps []phases
 	for k := 0; k < n; k++ {
 		s.emu.reset()
+		s.w.m.Seed(seed + uint64(k))
 		r := s.w.runWith(ctx, s.env, argv(k)...)
 		if err := check(r.runResult, what); err != nil {
 			return f, err

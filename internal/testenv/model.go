@@ -41,9 +41,35 @@ type Model struct {
 	// another.
 	EmulatorInside bool
 
-	mu   sync.Mutex
-	sets map[string]*changeSet // change set ARN, or scope|stack|name
-	ops  map[string]*Op        // stack id -> its last operation
+	mu     sync.Mutex
+	csDraw *rand.Rand            // change-set times, after Seed
+	opDraw *rand.Rand            // execution times, after Seed
+	sets   map[string]*changeSet // change set ARN, or scope|stack|name
+	ops    map[string]*Op        // stack id -> its last operation
+}
+
+// Seed draws the change-set and execution times from now on from
+// sequences of their own, the same for the same seed: two tools' runs with
+// one seed wait for the same times (paired runs, whose difference is the
+// tools'), whatever other calls each makes. The round trips' jitter stays
+// drawn apart.
+func (m *Model) Seed(seed uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.csDraw, m.opDraw = rand.New(rand.NewPCG(seed, 1)), rand.New(rand.NewPCG(seed, 2))
+}
+
+// draw is a time below span, from *seq when seeded.
+func (m *Model) draw(seq **rand.Rand, span time.Duration) time.Duration {
+	if span <= 0 {
+		return 0
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if *seq == nil {
+		return rand.N(span)
+	}
+	return time.Duration((*seq).Int64N(int64(span)))
 }
 
 // Op is one execution as the model plays it.
@@ -160,11 +186,7 @@ func (m *Model) created(r *Request, resp *Response) *Response {
 	if mm := idPattern.FindSubmatch(resp.Body); mm != nil {
 		id = string(mm[1])
 	}
-	span := m.ChangeSetMax - m.ChangeSetMin
-	at := time.Now().Add(m.ChangeSetMin)
-	if span > 0 {
-		at = at.Add(rand.N(span))
-	}
+	at := time.Now().Add(m.ChangeSetMin + m.draw(&m.csDraw, m.ChangeSetMax-m.ChangeSetMin))
 	cs := &changeSet{ready: at, stackID: stackID, kind: r.Form.Get("ChangeSetType")}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -216,11 +238,7 @@ func (m *Model) execute(r *Request, arrived time.Time, forward func() *Response)
 	if resp.Status != http.StatusOK || stackID == "" {
 		return resp
 	}
-	took := m.Operation
-	if span := m.OperationMax - m.Operation; span > 0 {
-		took += rand.N(span)
-	}
-	final := arrived.Add(took)
+	final := arrived.Add(m.Operation + m.draw(&m.opDraw, m.OperationMax-m.Operation))
 	op := &Op{StackID: stackID, Start: arrived, LastResource: final.Add(-m.Gap), Final: final, token: r.Form.Get("ClientRequestToken")}
 	op.write(set)
 	m.mu.Lock()

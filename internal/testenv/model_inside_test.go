@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -87,5 +88,36 @@ func TestModelDrawsEachOperationsLength(t *testing.T) {
 	}
 	if len(lengths) < 10 {
 		t.Errorf("%d different lengths in 20 executions, want them drawn", len(lengths))
+	}
+}
+
+// TestModelSeedRepeatsTheDraws: after Seed, the change-set and execution
+// times repeat for the same seed, each sequence its own (a run that makes
+// an extra change set does not shift the executions' times), and differ
+// for another seed.
+func TestModelSeedRepeatsTheDraws(t *testing.T) {
+	m := &Model{ChangeSetMin: time.Second, ChangeSetMax: 9 * time.Second, Operation: time.Second, OperationMax: 9 * time.Second}
+	draws := func(seed uint64, extraChangeSets int) (cs, ops []time.Duration) {
+		m.Seed(seed)
+		for range extraChangeSets {
+			m.draw(&m.csDraw, m.ChangeSetMax-m.ChangeSetMin)
+		}
+		for range 5 {
+			ops = append(ops, m.draw(&m.opDraw, m.OperationMax-m.Operation))
+		}
+		m.Seed(seed)
+		for range 5 {
+			cs = append(cs, m.draw(&m.csDraw, m.ChangeSetMax-m.ChangeSetMin))
+		}
+		return cs, ops
+	}
+	cs1, ops1 := draws(7, 0)
+	cs2, ops2 := draws(7, 3)
+	cs3, _ := draws(8, 0)
+	if !slices.Equal(cs1, cs2) || !slices.Equal(ops1, ops2) {
+		t.Errorf("seed 7 twice: change sets %v and %v, executions %v and %v; want the same", cs1, cs2, ops1, ops2)
+	}
+	if slices.Equal(cs1, cs3) {
+		t.Errorf("seeds 7 and 8 drew the same change-set times %v", cs1)
 	}
 }
