@@ -13,11 +13,7 @@ import (
 
 // TestMain stops the shared emulator once every test is done (a test that
 // stopped it would leave the tests after it without one).
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testenv.StopMoto()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // TestSmoke runs the benchmark program end to end with tiny settings and
 // deployer alone, so it cannot rot between "make bench" runs.

@@ -19,11 +19,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testenv.StopMoto()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // emulator is moto behind the test proxy, with an S3 client through the
 // proxy (so the proxy sees packaging's calls) and one straight to moto.

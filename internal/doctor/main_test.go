@@ -1,15 +1,10 @@
 package doctor
 
 import (
-	"os"
 	"testing"
 
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
 
 // TestMain stops the emulator the emulator tests of this package start.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testenv.StopMoto()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }

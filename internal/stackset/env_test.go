@@ -2,7 +2,6 @@ package stackset
 
 import (
 	"context"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,11 +17,7 @@ import (
 	"github.com/deployer-dev/deployer/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testenv.StopMoto()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // template is the StackSet's template: one SSM parameter whose value is the
 // Env parameter, so an update is visible in each target account.

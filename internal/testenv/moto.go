@@ -75,7 +75,15 @@ func StartMoto(t testing.TB) *Moto {
 	return motoSrv
 }
 
-// StopMoto stops the shared emulator; call it from TestMain.
+// Main runs a package's tests, stops the emulator they started, and exits
+// with their code: the whole TestMain of a package with emulator tests.
+func Main(m *testing.M) {
+	code := m.Run()
+	StopMoto()
+	os.Exit(code)
+}
+
+// StopMoto stops the shared emulator; call it from TestMain (or use Main).
 func StopMoto() {
 	if motoSrv != nil && motoSrv.cmd.Process != nil {
 		_ = motoSrv.cmd.Process.Kill()
